@@ -1,0 +1,112 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rescue::{Field, PinRequest};
+
+/// Request LogMeIn Rescue PIN codes and authcodes.
+///
+/// Credentials come from RESCUE_EMAIL and RESCUE_PASSWORD, or RESCUE_AUTHCODE (PIN
+/// commands only), never from the command line.
+#[derive(Parser, Debug)]
+#[command(name = "rescue", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Request a PIN code for a Rescue Lens (camera) session.
+    LensPin(Target),
+    /// Request a PIN code for a desktop session.
+    Pin(Target),
+    /// Request the account's secret authcode (needs RESCUE_EMAIL and RESCUE_PASSWORD).
+    AuthCode(Target),
+    /// Serve the sandbox: a local simulation of the Rescue API.
+    Sandbox(rescue_sandbox::cli::Args),
+}
+
+/// Where to send the request, how, and what to print.
+#[derive(Args, Debug)]
+pub struct Target {
+    /// The service's base URL [default: https://secure.logmeinrescue.com/API/].
+    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
+    pub endpoint: Option<String>,
+    /// Run against an in-process sandbox as tech@sandbox.test.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Print JSON instead of plain lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Seconds the call may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
+    pub timeout: f64,
+    /// Send parameters in the query string (GET) instead of a form body (POST).
+    #[arg(long)]
+    pub get: bool,
+    /// Trust the certificates in this PEM file instead of the built-in roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Send requests through this proxy (HTTPS_PROXY etc. apply otherwise).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// The PIN request's fields.
+#[derive(Args, Debug)]
+pub struct Fields {
+    /// Custom field 0 (at most 64 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub cfield0: Option<String>,
+    /// Custom field 1 (at most 512 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub cfield1: Option<String>,
+    /// Custom field 2 (at most 512 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub cfield2: Option<String>,
+    /// Custom field 3 (at most 256 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub cfield3: Option<String>,
+    /// Custom field 4 (at most 64 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub cfield4: Option<String>,
+    /// Custom field 5 (at most 64 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub cfield5: Option<String>,
+    /// Tracking field 0 (at most 64 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub tracking0: Option<String>,
+    /// Allow the PIN while the technician's console is not running.
+    #[arg(long)]
+    pub notechconsole: bool,
+}
+
+impl Fields {
+    pub fn to_request(&self) -> PinRequest {
+        let values = [
+            &self.cfield0,
+            &self.cfield1,
+            &self.cfield2,
+            &self.cfield3,
+            &self.cfield4,
+            &self.cfield5,
+            &self.tracking0,
+        ];
+        let mut request = PinRequest::new().notechconsole(self.notechconsole);
+        for (field, value) in Field::ALL.into_iter().zip(values) {
+            request.set(field, value.clone());
+        }
+        request
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
+        _ => Err("expected seconds between 0 and 86400".to_owned()),
+    }
+}

@@ -1,0 +1,37 @@
+//! A local, faithful simulation of the LogMeIn Rescue API (`login.aspx`, `logout.aspx`,
+//! `requestAuthCode.aspx`, `requestLensPINCode.aspx`, `requestPINCode.aspx`) over real
+//! HTTP(S), for tests and demos in every language the client supports.
+//!
+//! Start one in-process with [`Sandbox::start`], or run the `rescue-sandbox` binary,
+//! which prints its base URL as its only line of output. The crate README lists the
+//! built-in accounts, the fault variants and the assumptions made where the vendor's
+//! documentation is silent.
+//!
+//! ```
+//! use std::io::{Read, Write};
+//!
+//! let sandbox = rescue_sandbox::Sandbox::start(Default::default()).unwrap();
+//! let mut tcp = std::net::TcpStream::connect(sandbox.addr()).unwrap();
+//! let code = "ytzw7h07nu9o4oxqbf49dpayuqvdnmzd"; // tech@sandbox.test
+//! write!(tcp, "GET /API/requestLensPINCode.aspx?authcode={code} HTTP/1.1\r\n\
+//!              Host: x\r\nConnection: close\r\n\r\n").unwrap();
+//! let mut reply = String::new();
+//! tcp.read_to_string(&mut reply).unwrap();
+//! assert!(reply.contains("OK PINCODE:"));
+//! assert_eq!(sandbox.sessions().len(), 1);
+//! ```
+
+mod accounts;
+mod api;
+pub mod cli;
+mod config;
+mod faults;
+mod http;
+mod server;
+mod state;
+mod tls;
+
+pub use accounts::{builtin_accounts, parse_accounts, Account, Behaviour, BUILTIN_PASSWORD};
+pub use config::Config;
+pub use server::Sandbox;
+pub use state::{SessionRecord, LOGIN_LIMIT, LOGIN_WINDOW, MAX_RECORDED_SESSIONS};

@@ -1,0 +1,1 @@
+//! C ABI (see include/rescue.h).

@@ -1,0 +1,125 @@
+//! Reading the service's plain-text answers.
+//!
+//! The layout is not pinned down (API.md): the vendor page shows `OK PINCODE:123456`,
+//! production traffic implies `OK\r\nPINCODE:123456`, and one page puts a space after the
+//! colon. So: the first whitespace-separated token is the status, compared as a whole word;
+//! after `OK` comes `KEY:` and the value, with any whitespace between; a BOM is skipped.
+
+use crate::error::Error;
+use crate::status::Status;
+
+/// The key of the value an `OK` answer carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    PinCode,
+    AuthCode,
+}
+
+impl Key {
+    fn as_str(self) -> &'static str {
+        match self {
+            Key::PinCode => "PINCODE:",
+            Key::AuthCode => "AUTHCODE:",
+        }
+    }
+}
+
+/// Parses an answer: `Ok(None)` for a bare `OK` when `key` is `None`, `Ok(Some(value))`
+/// for `OK KEY:value`, the documented status as [`Error::Service`], anything else as
+/// [`Error::UnexpectedResponse`].
+pub(crate) fn parse(body: &str, key: Option<Key>) -> Result<Option<&str>, Error> {
+    let text = body.strip_prefix('\u{feff}').unwrap_or(body).trim();
+    let (word, rest) = match text.split_once(char::is_whitespace) {
+        Some((word, rest)) => (word, rest.trim_start()),
+        None => (text, ""),
+    };
+    if word.is_empty() {
+        return Err(Error::unexpected("empty answer", body));
+    }
+    let status: Status = word
+        .parse()
+        .map_err(|_| Error::unexpected("unknown return value", body))?;
+    if status != Status::Ok {
+        return Err(Error::Service(status));
+    }
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let value = rest
+        .strip_prefix(key.as_str())
+        .and_then(|after| after.split_whitespace().next())
+        .ok_or_else(|| Error::unexpected(&format!("OK without {}", key.as_str()), body))?;
+    Ok(Some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_of_api_md() {
+        for body in [
+            "OK PINCODE:012345",
+            "OK\r\nPINCODE:012345\r\n",
+            "OK PINCODE: 012345",
+            "\u{feff}OK\nPINCODE:012345  ",
+            "OK\r\nPINCODE:012345\r\nSMS_RESULT: OK",
+        ] {
+            assert_eq!(
+                parse(body, Some(Key::PinCode)),
+                Ok(Some("012345")),
+                "{body:?}"
+            );
+        }
+        assert_eq!(
+            parse("OK AUTHCODE: 4ahx80u0", Some(Key::AuthCode)),
+            Ok(Some("4ahx80u0"))
+        );
+        assert_eq!(parse("OK", None), Ok(None));
+        assert_eq!(parse(" OK\r\n", None), Ok(None));
+    }
+
+    #[test]
+    fn statuses_are_whole_words() {
+        assert_eq!(
+            parse("POLLRATEEXCEEDED", Some(Key::PinCode)),
+            Err(Error::Service(Status::PollRateExceeded))
+        );
+        for body in [
+            "NOTOK",
+            "OKAY",
+            "INVALIDPINFORMAT",
+            "",
+            "  \r\n",
+            "<html>OK</html>",
+        ] {
+            assert!(
+                matches!(parse(body, None), Err(Error::UnexpectedResponse(_))),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ok_without_its_value_is_unexpected() {
+        for body in ["OK", "OK PINCODE:", "OK AUTHCODE:1", "OK PIN:123456"] {
+            assert!(
+                matches!(
+                    parse(body, Some(Key::PinCode)),
+                    Err(Error::UnexpectedResponse(_))
+                ),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn excerpt_is_capped() {
+        let body = format!("SOMETHING_NEW {}", "x".repeat(1000));
+        let Err(Error::UnexpectedResponse(text)) = parse(&body, None) else {
+            panic!("expected UnexpectedResponse");
+        };
+        assert!(text.contains("SOMETHING_NEW"));
+        assert!(text.len() < 260, "{}", text.len());
+    }
+}

@@ -1,0 +1,285 @@
+//! One HTTP exchange with the service: build the request, send it, read a capped answer.
+//! The only module that knows ureq; every ureq error becomes one of our [`Error`]s here.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use ureq::tls::{PemItem, RootCerts, TlsConfig};
+use ureq::{Agent, Proxy};
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::secret::Secret;
+
+/// The longest answer read. Real answers are a few dozen bytes; the cap keeps a hostile or
+/// broken server from exhausting memory.
+pub(crate) const BODY_CAP: u64 = 64 * 1024;
+
+/// The service's methods, each a page under the base URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Call {
+    Login,
+    Logout,
+    RequestAuthCode,
+    RequestLensPin,
+    RequestPin,
+}
+
+impl Call {
+    const ALL: [Call; 5] = [
+        Call::Login,
+        Call::Logout,
+        Call::RequestAuthCode,
+        Call::RequestLensPin,
+        Call::RequestPin,
+    ];
+
+    fn page(self) -> &'static str {
+        match self {
+            Call::Login => "login.aspx",
+            Call::Logout => "logout.aspx",
+            Call::RequestAuthCode => "requestAuthCode.aspx",
+            Call::RequestLensPin => "requestLensPINCode.aspx",
+            Call::RequestPin => "requestPINCode.aspx",
+        }
+    }
+}
+
+/// What the transport needs to know, set by the client's builder.
+pub(crate) struct Settings<'a> {
+    pub base_url: &'a str,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub use_get: bool,
+    pub ca_file: Option<&'a Path>,
+    pub proxy: Option<&'a str>,
+    pub user_agent: &'a str,
+}
+
+/// A successful exchange: HTTP 200 with its body and cookies.
+pub(crate) struct Reply {
+    pub body: String,
+    pub set_cookies: Vec<String>,
+}
+
+pub(crate) struct Transport {
+    agent: Agent,
+    /// The URL of each [`Call`], in [`Call::ALL`] order, built once.
+    urls: Vec<String>,
+    use_get: bool,
+    /// `scheme://host:port` of the service, for error messages (never a path or query).
+    origin: String,
+}
+
+impl Transport {
+    pub(crate) fn new(settings: &Settings<'_>) -> Result<Self, Error> {
+        let (base, origin) = check_base_url(settings.base_url)?;
+        let mut config = Agent::config_builder()
+            .http_status_as_error(false)
+            // A redirect could carry credentials to another host; the service doesn't
+            // redirect its API pages, so a 3xx is reported as an HTTP status instead.
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .user_agent(settings.user_agent)
+            .timeout_global(Some(settings.timeout))
+            .timeout_connect(Some(settings.connect_timeout.min(settings.timeout)))
+            .tls_config(tls_config(settings.ca_file)?);
+        if let Some(proxy) = settings.proxy {
+            let proxy =
+                Proxy::new(proxy).map_err(|_| Error::invalid("proxy", "not a valid proxy URL"))?;
+            config = config.proxy(Some(proxy));
+        }
+        let agent: Agent = config.build().into();
+        Ok(Transport {
+            agent,
+            urls: Call::ALL
+                .iter()
+                .map(|call| format!("{base}{}", call.page()))
+                .collect(),
+            use_get: settings.use_get,
+            origin,
+        })
+    }
+
+    /// Sends `call` with `params` and the session's `cookie` header; returns the answer of
+    /// an HTTP 200, or the error.
+    pub(crate) fn send(
+        &self,
+        call: Call,
+        params: &[(&str, &str)],
+        cookie: Option<&Secret>,
+    ) -> Result<Reply, Error> {
+        let url = &self.urls[call as usize];
+        let result = if self.use_get {
+            let mut request = self.agent.get(url).query_pairs(params.iter().copied());
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie.expose());
+            }
+            request.call()
+        } else {
+            // The form is built here rather than by ureq so that the buffer holding the
+            // password or authcode is zeroed once sent.
+            let body = Zeroizing::new(
+                form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(params.iter().copied())
+                    .finish(),
+            );
+            let mut request = self
+                .agent
+                .post(url)
+                .content_type("application/x-www-form-urlencoded");
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie.expose());
+            }
+            request.send(body.as_bytes())
+        };
+        let mut response = result.map_err(|e| self.map_error(e))?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(Error::HttpStatus(status));
+        }
+        let set_cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok().map(str::to_owned))
+            .collect();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(BODY_CAP)
+            .read_to_vec()
+            .map_err(|e| self.map_error(e))?;
+        let body = String::from_utf8(bytes)
+            .map_err(|e| Error::unexpected("not UTF-8", &String::from_utf8_lossy(e.as_bytes())))?;
+        Ok(Reply { body, set_cookies })
+    }
+
+    /// Turns a ureq error into ours. Messages name the origin, never the URL: a GET URL
+    /// holds the parameters, secrets included.
+    fn map_error(&self, error: ureq::Error) -> Error {
+        let origin = &self.origin;
+        match error {
+            ureq::Error::Timeout(which) => {
+                Error::Timeout(format!("{origin} did not answer in time ({which})"))
+            }
+            ureq::Error::HostNotFound => Error::Network(format!("could not resolve {origin}")),
+            ureq::Error::ConnectionFailed => {
+                Error::Network(format!("could not connect to {origin}"))
+            }
+            ureq::Error::Io(io) => self.map_io(io),
+            ureq::Error::Tls(what) => Error::Tls(format!("{origin}: {what}")),
+            ureq::Error::Rustls(e) => Error::Tls(format!("{origin}: {e}")),
+            ureq::Error::Pem(_) => Error::Tls(format!("{origin}: bad PEM data")),
+            ureq::Error::BodyExceedsLimit(_) => Error::UnexpectedResponse(format!(
+                "the answer from {origin} is longer than {BODY_CAP} bytes"
+            )),
+            ureq::Error::StatusCode(code) => Error::HttpStatus(code),
+            ureq::Error::Protocol(e) => {
+                Error::UnexpectedResponse(format!("{origin} did not answer valid HTTP: {e}"))
+            }
+            ureq::Error::LargeResponseHeader(_, _) => {
+                Error::UnexpectedResponse(format!("{origin} answered oversized HTTP headers"))
+            }
+            ureq::Error::ConnectProxyFailed(why) => {
+                Error::Network(format!("the proxy refused to connect to {origin}: {why}"))
+            }
+            ureq::Error::InvalidProxyUrl => Error::invalid("proxy", "not a valid proxy URL"),
+            ureq::Error::BadUri(_) => Error::invalid("base_url", "not a valid URL"),
+            // The remaining errors carry no URL, so their text is safe to show.
+            other => Error::Network(format!("{origin}: {other}")),
+        }
+    }
+
+    fn map_io(&self, io: io::Error) -> Error {
+        let origin = &self.origin;
+        if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+            return Error::Tls(format!("{origin}: {tls}"));
+        }
+        match io.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                Error::Timeout(format!("{origin} did not answer in time"))
+            }
+            io::ErrorKind::UnexpectedEof => {
+                Error::Network(format!("{origin} closed the connection without an answer"))
+            }
+            _ => Error::Network(format!("{origin}: {io}")),
+        }
+    }
+}
+
+/// Checks the base URL and returns it with a trailing `/`, and its origin.
+fn check_base_url(base_url: &str) -> Result<(String, String), Error> {
+    let bad = |reason: &str| Error::invalid("base_url", reason.to_owned());
+    if base_url.contains('\0') {
+        return Err(bad("contains a NUL byte"));
+    }
+    let uri: ureq::http::Uri = base_url.parse().map_err(|_| bad("not a valid URL"))?;
+    let scheme = uri.scheme_str().ok_or_else(|| bad("has no scheme"))?;
+    if scheme != "http" && scheme != "https" {
+        return Err(bad("the scheme must be http or https"));
+    }
+    let authority = uri.authority().ok_or_else(|| bad("has no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(bad("must not hold user information"));
+    }
+    if uri.query().is_some() {
+        return Err(bad("must not have a query"));
+    }
+    let mut base = base_url.to_owned();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    Ok((base, format!("{scheme}://{authority}")))
+}
+
+fn tls_config(ca_file: Option<&Path>) -> Result<TlsConfig, Error> {
+    let builder = TlsConfig::builder();
+    let Some(path) = ca_file else {
+        return Ok(builder.build());
+    };
+    let bad = |reason: String| Error::invalid("ca_file", reason);
+    let pem =
+        std::fs::read(path).map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        if let PemItem::Certificate(cert) =
+            item.map_err(|_| bad(format!("{} is not valid PEM", path.display())))?
+        {
+            certs.push(cert);
+        }
+    }
+    if certs.is_empty() {
+        return Err(bad(format!("{} holds no certificate", path.display())));
+    }
+    Ok(builder
+        .root_certs(RootCerts::new_with_certs(&certs))
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_base_url;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            check_base_url("https://secure.logmeinrescue.com/API").unwrap(),
+            (
+                "https://secure.logmeinrescue.com/API/".to_owned(),
+                "https://secure.logmeinrescue.com".to_owned()
+            )
+        );
+        for bad in [
+            "",
+            "ftp://x/API/",
+            "/API/",
+            "http://u:p@host/API/",
+            "http://h/API/?a=1",
+            "http://h\0/",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad:?}");
+        }
+    }
+}

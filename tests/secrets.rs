@@ -1,0 +1,51 @@
+//! Secrets never show in errors or Debug output, whatever fails.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use rescue::{Client, Method, PinRequest};
+
+const SECRET_PASSWORD: &str = "pw-Zq81-never-shown";
+const SECRET_CODE: &str = "code-Xk27-never-shown";
+
+#[test]
+fn failures_never_show_secrets() {
+    let sandbox = sandbox();
+    let mut shown = Vec::new();
+    for method in [Method::Post, Method::Get] {
+        for base in [
+            sandbox.base_url(),
+            sandbox.fault_url("status-500"),
+            sandbox.fault_url("unknown"),
+            sandbox.fault_url("reset"),
+            sandbox.fault_url("hang"),
+            "http://rescue.invalid/API/".to_owned(),
+        ] {
+            let client = Client::builder()
+                .base_url(base)
+                .method(method)
+                .timeout(Duration::from_millis(500))
+                .build()
+                .expect("client");
+            let request = PinRequest::new().authcode(SECRET_CODE);
+            shown.push(format!("{request:?} {client:?}"));
+            for error in [
+                client.login(TECH, SECRET_PASSWORD).err(),
+                client.request_auth_code(TECH, SECRET_PASSWORD).err(),
+                client.request_lens_pin(&request).err(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                shown.push(format!("{error} {error:?}"));
+            }
+        }
+    }
+    assert!(shown.len() > 30, "the failure paths ran");
+    for text in shown {
+        assert!(!text.contains(SECRET_PASSWORD), "{text}");
+        assert!(!text.contains(SECRET_CODE), "{text}");
+    }
+}
