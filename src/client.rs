@@ -37,6 +37,7 @@ pub struct ClientBuilder {
     ca_file: Option<PathBuf>,
     proxy: Option<String>,
     renew_session: bool,
+    allow_plain_http: bool,
     session: Option<Arc<Mutex<Session>>>,
 }
 
@@ -50,6 +51,7 @@ impl Default for ClientBuilder {
             ca_file: None,
             proxy: None,
             renew_session: true,
+            allow_plain_http: false,
             session: None,
         }
     }
@@ -103,6 +105,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Allows a plain `http://` base URL to a host other than this machine. Off by
+    /// default, so that credentials never travel in clear text by accident: each call then
+    /// fails with [`Error::InvalidArgument`] before sending anything. Loopback
+    /// (`localhost`, `127.0.0.0/8`, `::1`) is always allowed, for the sandbox.
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+
     /// Shares `client`'s session (cookies and remembered credentials) with the client
     /// built, so that changing settings doesn't log the technician out.
     pub fn session_of(mut self, client: &Client) -> Self {
@@ -127,6 +138,7 @@ impl ClientBuilder {
             ca_file: self.ca_file.as_deref(),
             proxy: self.proxy.as_deref(),
             user_agent: concat!("librescue/", env!("CARGO_PKG_VERSION")),
+            allow_plain_http: self.allow_plain_http,
         })?;
         Ok(Client {
             inner: Arc::new(Inner {

@@ -122,4 +122,51 @@ mod tests {
         assert!(text.contains("SOMETHING_NEW"));
         assert!(text.len() < 260, "{}", text.len());
     }
+
+    mod properties {
+        use super::super::*;
+        use crate::error::EXCERPT_CHARS;
+
+        const BOM: &str = "\u{feff}";
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any answer at all: no panic, and only documented outcomes.
+            #[test]
+            fn never_panics(body in ".{0,300}", with_key in any::<bool>()) {
+                let key = with_key.then_some(Key::PinCode);
+                match parse(&body, key) {
+                    Ok(value) => {
+                        let text = body.trim_start_matches(BOM).trim_start();
+                        prop_assert!(text.starts_with("OK") && value.is_some() == with_key);
+                    }
+                    Err(Error::Service(status)) => prop_assert_ne!(status, Status::Ok),
+                    Err(Error::UnexpectedResponse(text)) => // Each kept character escapes to at most 10 (`\u{10ffff}`).
+                        prop_assert!(text.len() <= 40 + 10 * EXCERPT_CHARS),
+                    Err(other) => prop_assert!(false, "{:?}", other),
+                }
+            }
+
+            /// Every layout API.md allows gives the PIN back unchanged.
+            #[test]
+            fn pins_survive_any_documented_layout(
+                pin in "[0-9]{6}",
+                bom in any::<bool>(),
+                between in prop_oneof![Just(" "), Just("\r\n"), Just("\n"), Just("  \t")],
+                after_colon in prop_oneof![Just(""), Just(" ")],
+                tail in prop_oneof![Just(""), Just("\r\n"), Just("\r\nSMS_RESULT: OK")],
+            ) {
+                let body = format!("{}OK{between}PINCODE:{after_colon}{pin}{tail}", if bom { BOM } else { "" });
+                prop_assert_eq!(parse(&body, Some(Key::PinCode)), Ok(Some(pin.as_str())));
+            }
+
+            /// A documented word followed by anything is that status, never OK.
+            #[test]
+            fn status_words_win(index in 1usize..Status::ALL.len(), tail in "(\\s.{0,40})?") {
+                let status = Status::ALL[index];
+                let body = format!("{}{tail}", status.as_str());
+                prop_assert_eq!(parse(&body, Some(Key::PinCode)), Err(Error::Service(status)));
+            }
+        }
+    }
 }

@@ -55,6 +55,7 @@ pub(crate) struct Settings<'a> {
     pub ca_file: Option<&'a Path>,
     pub proxy: Option<&'a str>,
     pub user_agent: &'a str,
+    pub allow_plain_http: bool,
 }
 
 /// A successful exchange: HTTP 200 with its body and cookies.
@@ -68,13 +69,21 @@ pub(crate) struct Transport {
     /// The URL of each [`Call`], in [`Call::ALL`] order, built once.
     urls: Vec<String>,
     use_get: bool,
+    /// Credentials must not travel in clear text by accident: plain `http://` off this
+    /// machine is refused at each call (not when built, so that C callers can still allow
+    /// it with a setter after `rescue_client_new`).
+    refuse_clear_text: bool,
     /// `scheme://host:port` of the service, for error messages (never a path or query).
     origin: String,
 }
 
 impl Transport {
     pub(crate) fn new(settings: &Settings<'_>) -> Result<Self, Error> {
-        let (base, origin) = check_base_url(settings.base_url)?;
+        let BaseUrl {
+            base,
+            origin,
+            clear_text_off_machine,
+        } = check_base_url(settings.base_url)?;
         let mut config = Agent::config_builder()
             .http_status_as_error(false)
             // A redirect could carry credentials to another host; the service doesn't
@@ -98,6 +107,7 @@ impl Transport {
                 .map(|call| format!("{base}{}", call.page()))
                 .collect(),
             use_get: settings.use_get,
+            refuse_clear_text: clear_text_off_machine && !settings.allow_plain_http,
             origin,
         })
     }
@@ -110,6 +120,13 @@ impl Transport {
         params: &[(&str, &str)],
         cookie: Option<&Secret>,
     ) -> Result<Reply, Error> {
+        if self.refuse_clear_text {
+            return Err(Error::invalid(
+                "base_url",
+                "plain http:// to another machine would send credentials in clear text; \
+                 use https://, or allow plain HTTP explicitly",
+            ));
+        }
         let url = &self.urls[call as usize];
         let result = if self.use_get {
             let mut request = self.agent.get(url).query_pairs(params.iter().copied());
@@ -209,8 +226,18 @@ impl Transport {
     }
 }
 
-/// Checks the base URL and returns it with a trailing `/`, and its origin.
-fn check_base_url(base_url: &str) -> Result<(String, String), Error> {
+/// A checked base URL.
+struct BaseUrl {
+    /// With a trailing `/`.
+    base: String,
+    /// `scheme://host:port`.
+    origin: String,
+    /// Plain `http://` to a host other than this machine.
+    clear_text_off_machine: bool,
+}
+
+/// Checks the base URL.
+fn check_base_url(base_url: &str) -> Result<BaseUrl, Error> {
     let bad = |reason: &str| Error::invalid("base_url", reason.to_owned());
     if base_url.contains('\0') {
         return Err(bad("contains a NUL byte"));
@@ -231,7 +258,20 @@ fn check_base_url(base_url: &str) -> Result<(String, String), Error> {
     if !base.ends_with('/') {
         base.push('/');
     }
-    Ok((base, format!("{scheme}://{authority}")))
+    Ok(BaseUrl {
+        base,
+        origin: format!("{scheme}://{authority}"),
+        clear_text_off_machine: scheme == "http" && !is_loopback(authority.host()),
+    })
+}
+
+/// `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn tls_config(ca_file: Option<&Path>) -> Result<TlsConfig, Error> {
@@ -264,13 +304,10 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(
-            check_base_url("https://secure.logmeinrescue.com/API").unwrap(),
-            (
-                "https://secure.logmeinrescue.com/API/".to_owned(),
-                "https://secure.logmeinrescue.com".to_owned()
-            )
-        );
+        let checked = check_base_url("https://secure.logmeinrescue.com/API").unwrap();
+        assert_eq!(checked.base, "https://secure.logmeinrescue.com/API/");
+        assert_eq!(checked.origin, "https://secure.logmeinrescue.com");
+        assert!(!checked.clear_text_off_machine);
         for bad in [
             "",
             "ftp://x/API/",
@@ -280,6 +317,31 @@ mod tests {
             "http://h\0/",
         ] {
             assert!(check_base_url(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn plain_http_off_this_machine_is_flagged() {
+        for local in [
+            "http://127.0.0.1:8080/API/",
+            "http://127.1.2.3/API/",
+            "http://localhost/API/",
+            "http://[::1]:80/API/",
+        ] {
+            assert!(
+                !check_base_url(local).unwrap().clear_text_off_machine,
+                "{local}"
+            );
+        }
+        for remote in [
+            "http://secure.logmeinrescue.com/API/",
+            "http://10.0.0.1/API/",
+            "http://localhost.example/API/",
+        ] {
+            assert!(
+                check_base_url(remote).unwrap().clear_text_off_machine,
+                "{remote}"
+            );
         }
     }
 }

@@ -21,7 +21,7 @@ fn failures_never_show_secrets() {
             sandbox.fault_url("unknown"),
             sandbox.fault_url("reset"),
             sandbox.fault_url("hang"),
-            "http://rescue.invalid/API/".to_owned(),
+            "https://rescue.invalid/API/".to_owned(),
         ] {
             let client = Client::builder()
                 .base_url(base)

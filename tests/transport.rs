@@ -109,7 +109,7 @@ fn unreachable_services_are_network_errors() {
     assert_eq!(error.kind(), ErrorKind::Network, "{error}");
     assert!(error.to_string().contains(&port.to_string()), "{error}");
 
-    let client = client_for("http://rescue.invalid/API/");
+    let client = client_for("https://rescue.invalid/API/");
     let error = client.login(TECH, PASSWORD).expect_err("unresolvable");
     assert_eq!(error.kind(), ErrorKind::Network, "{error}");
 }
@@ -154,4 +154,29 @@ fn bad_settings_are_invalid_arguments() {
     invalid(Client::builder().base_url("ftp://host/API/"), "base_url");
     invalid(Client::builder().ca_file("/nonexistent/ca.pem"), "ca_file");
     invalid(Client::builder().proxy("http://bad proxy"), "proxy");
+}
+
+#[test]
+fn plain_http_off_this_machine_is_refused_unless_allowed() {
+    let remote = "http://rescue.invalid/API/";
+    let refusing = client_for(remote);
+    for error in [
+        refusing.login(TECH, PASSWORD).expect_err("refused"),
+        refusing
+            .request_pin(&PinRequest::new())
+            .expect_err("refused"),
+    ] {
+        assert!(
+            matches!(&error, Error::InvalidArgument { name: "base_url", reason } if reason.contains("clear text")),
+            "{error:?}"
+        );
+    }
+    // Allowed, the request is really attempted: the .invalid name doesn't resolve.
+    let allowing = Client::builder()
+        .base_url(remote)
+        .allow_plain_http(true)
+        .build()
+        .expect("client");
+    let error = allowing.login(TECH, PASSWORD).expect_err("unresolvable");
+    assert_eq!(error.kind(), ErrorKind::Network, "{error}");
 }

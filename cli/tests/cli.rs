@@ -123,7 +123,9 @@ fn one_exit_code_per_failure_class() {
         let port = listener.local_addr().expect("addr").port();
         format!("http://127.0.0.1:{port}/API/")
     };
-    let cases: Vec<(Vec<String>, Vec<(&str, &str)>, i32, &str)> = vec![
+    // (arguments, environment, exit code, word on stderr)
+    type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>, i32, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec!["lens-pin".into(), "--endpoint".into(), base.clone()],
             vec![],

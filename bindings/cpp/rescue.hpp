@@ -1,0 +1,205 @@
+// librescue for C++17: a header-only RAII wrapper over the C API (rescue.h).
+//
+//   rescue::Client client("http://127.0.0.1:8080/API/");  // or rescue::Client{} for the service
+//   client.login("tech@example.com", "secret");
+//   rescue::PinRequest request;
+//   request.cfield0 = "Jane Doe";
+//   std::string pin = client.request_lens_pin(request);
+//
+// Every failure throws rescue::Error: status() is the rescue_status (RESCUE_STATUS_…),
+// what() the detail message (never a secret). A Client may be used by many threads at
+// once; it is movable, not copyable. Link with -lrescue (pkg-config rescue).
+#ifndef RESCUE_HPP
+#define RESCUE_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rescue.h"
+
+namespace rescue {
+
+/// A failed call: the service's word or a client-side failure, with its detail message.
+class Error : public std::runtime_error {
+public:
+    Error(rescue_status status, const std::string &message)
+        : std::runtime_error(message), status_(status) {}
+
+    /// The stable number, one of the RESCUE_STATUS_… values.
+    rescue_status status() const noexcept { return status_; }
+
+    /// The status's name: "NOTLOGGEDIN", "FIELD_TOO_LONG"…
+    const char *name() const noexcept { return rescue_status_name(status_); }
+
+private:
+    rescue_status status_;
+};
+
+/// The parameters of a PIN request; every field is optional (unset: not sent).
+struct PinRequest {
+    std::optional<std::string> cfield0;
+    std::optional<std::string> cfield1;
+    std::optional<std::string> cfield2;
+    std::optional<std::string> cfield3;
+    std::optional<std::string> cfield4;
+    std::optional<std::string> cfield5;
+    std::optional<std::string> tracking0;
+    bool notechconsole = false;
+    /// A secret authcode to authenticate with instead of the login session.
+    std::optional<std::string> authcode;
+};
+
+/// The library's version, e.g. "0.1.0".
+inline std::string version() { return rescue_version(); }
+
+namespace detail {
+
+/// This thread's message of its last failed call.
+inline std::string last_error_message() {
+    std::vector<char> buffer(rescue_last_error_message(nullptr, 0) + 1);
+    rescue_last_error_message(buffer.data(), buffer.size());
+    return std::string(buffer.data());
+}
+
+inline void check(rescue_status status) {
+    if (status != RESCUE_STATUS_OK) {
+        throw Error(status, last_error_message());
+    }
+}
+
+/// A C string of `text`; a NUL inside would silently cut it, so it is refused.
+inline const char *c_str(const std::string &text, const char *name) {
+    if (text.find('\0') != std::string::npos) {
+        throw Error(RESCUE_STATUS_INVALID_ARGUMENT,
+                    std::string("invalid argument `") + name + "`: contains a NUL byte");
+    }
+    return text.c_str();
+}
+
+inline const char *c_str(const std::optional<std::string> &text, const char *name) {
+    return text ? c_str(*text, name) : nullptr;
+}
+
+} // namespace detail
+
+/// A client of the Rescue API: owns a rescue_client.
+class Client {
+public:
+    /// A client of the public service.
+    Client() { detail::check(rescue_client_new(nullptr, &client_)); }
+
+    /// A client of the service at `base_url`, e.g. "http://127.0.0.1:8080/API/".
+    explicit Client(const std::string &base_url) {
+        detail::check(rescue_client_new(detail::c_str(base_url, "base_url"), &client_));
+    }
+
+    ~Client() { rescue_client_free(client_); }
+
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+    Client(Client &&other) noexcept : client_(std::exchange(other.client_, nullptr)) {}
+    Client &operator=(Client &&other) noexcept {
+        if (this != &other) {
+            rescue_client_free(client_);
+            client_ = std::exchange(other.client_, nullptr);
+        }
+        return *this;
+    }
+
+    /// login.aspx: starts a login session.
+    void login(const std::string &email, const std::string &password) {
+        detail::check(rescue_login(client_, detail::c_str(email, "email"),
+                                   detail::c_str(password, "password")));
+    }
+
+    /// logout.aspx: ends the login session.
+    void logout() { detail::check(rescue_logout(client_)); }
+
+    /// requestAuthCode.aspx: the account's secret authcode.
+    std::string request_auth_code(const std::string &email, const std::string &password) {
+        std::vector<char> code(128);
+        rescue_status status = rescue_request_auth_code(
+            client_, detail::c_str(email, "email"), detail::c_str(password, "password"),
+            code.data(), code.size());
+        if (status == RESCUE_STATUS_BUFFER_TOO_SMALL) { // longer than any seen: ask again
+            code.resize(4096);
+            status = rescue_request_auth_code(client_, email.c_str(), password.c_str(),
+                                              code.data(), code.size());
+        }
+        detail::check(status);
+        std::string result(code.data());
+        std::fill(code.begin(), code.end(), '\0');
+        return result;
+    }
+
+    /// requestLensPINCode.aspx: a PIN for a Rescue Lens session.
+    std::string request_lens_pin(const PinRequest &request = PinRequest()) {
+        return pin(request, rescue_request_lens_pin);
+    }
+
+    /// requestPINCode.aspx: a PIN for a desktop session.
+    std::string request_pin(const PinRequest &request = PinRequest()) {
+        return pin(request, rescue_request_pin);
+    }
+
+    /// The longest one call may take (default 30 s); must be at least 1 ms.
+    void set_timeout(std::chrono::milliseconds timeout) {
+        const std::chrono::milliseconds::rep count = timeout.count();
+        const std::chrono::milliseconds::rep max = UINT32_MAX;
+        const std::uint32_t ms = count <= 0 ? 0 : static_cast<std::uint32_t>(count > max ? max : count);
+        detail::check(rescue_client_set_timeout_ms(client_, ms));
+    }
+
+    /// Trust the certificates in this PEM file instead of the built-in roots; nullopt resets.
+    void set_ca_file(const std::optional<std::string> &pem_path) {
+        detail::check(rescue_client_set_ca_file(client_, detail::c_str(pem_path, "pem_path")));
+    }
+
+    /// Send requests through this proxy; nullopt removes it (the *_PROXY variables apply).
+    void set_proxy(const std::optional<std::string> &proxy_url) {
+        detail::check(rescue_client_set_proxy(client_, detail::c_str(proxy_url, "proxy_url")));
+    }
+
+    /// GET (query string) instead of POST (form, the default).
+    void set_use_get(bool use_get) { detail::check(rescue_client_set_use_get(client_, use_get)); }
+
+    /// Whether NOTLOGGEDIN logs in again and retries once (default: yes).
+    void set_renew_session(bool renew) {
+        detail::check(rescue_client_set_renew_session(client_, renew));
+    }
+
+    /// The C handle, still owned by this Client.
+    rescue_client *get() const noexcept { return client_; }
+
+private:
+    using PinFunction = rescue_status (*)(rescue_client *, const rescue_pin_request *, char *,
+                                          size_t);
+
+    std::string pin(const PinRequest &request, PinFunction function) {
+        rescue_pin_request c = {};
+        c.cfield0 = detail::c_str(request.cfield0, "cfield0");
+        c.cfield1 = detail::c_str(request.cfield1, "cfield1");
+        c.cfield2 = detail::c_str(request.cfield2, "cfield2");
+        c.cfield3 = detail::c_str(request.cfield3, "cfield3");
+        c.cfield4 = detail::c_str(request.cfield4, "cfield4");
+        c.cfield5 = detail::c_str(request.cfield5, "cfield5");
+        c.tracking0 = detail::c_str(request.tracking0, "tracking0");
+        c.notechconsole = request.notechconsole;
+        c.authcode = detail::c_str(request.authcode, "authcode");
+        char out[RESCUE_PIN_BUFFER_LEN];
+        detail::check(function(client_, &c, out, sizeof out));
+        return std::string(out);
+    }
+
+    rescue_client *client_ = nullptr;
+};
+
+} // namespace rescue
+
+#endif // RESCUE_HPP

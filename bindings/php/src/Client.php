@@ -1,0 +1,339 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Rescue;
+
+/**
+ * A client of the LogMeIn Rescue API, backed by one `rescue_client` of librescue.
+ *
+ * ```php
+ * $client = new Rescue\Client('http://127.0.0.1:8080/API/', ['timeout' => 10]);
+ * $client->login('tech@example.com', $password);
+ * $pin = $client->requestLensPin(['cfield0' => 'Jane Doe', 'tracking0' => 'ticket-4711']);
+ * ```
+ *
+ * Every failure is a {@see RescueException}; a wrong option, field name or type is an
+ * `\InvalidArgumentException`. The service's rules (field lengths, PIN format, session
+ * renewal) live in librescue, not here: this class only converts between PHP and C.
+ */
+final class Client
+{
+    /** Text fields of a PIN request, in `rescue_pin_request` order. */
+    private const TEXT_FIELDS = ['cfield0', 'cfield1', 'cfield2', 'cfield3', 'cfield4', 'cfield5', 'tracking0'];
+
+    private const OPTIONS = ['timeout', 'ca_file', 'proxy', 'method', 'renew_session', 'library', 'header'];
+
+    /** RESCUE_PIN_BUFFER_LEN in rescue.h: six digits and the NUL. */
+    private const PIN_BUFFER_LEN = 7;
+
+    /** First authcode buffer; on BUFFER_TOO_SMALL the call is repeated with a larger one. */
+    private const AUTHCODE_BUFFER_LEN = 256;
+
+    /** The core refuses answers over 64 KiB, so an authcode always fits this. */
+    private const AUTHCODE_BUFFER_MAX = 65536 + 1;
+
+    /** @var \FFI */
+    private $ffi;
+
+    /** @var \FFI\CData|null `rescue_client*`, owned; null once freed */
+    private $handle;
+
+    /**
+     * @param string|null $baseUrl the API's base URL; null: https://secure.logmeinrescue.com/API/
+     * @param array{timeout?: int|float, ca_file?: string, proxy?: string, method?: string,
+     *              renew_session?: bool, library?: string, header?: string} $options
+     *        timeout: seconds for a whole call (default 30); ca_file: PEM roots to trust
+     *        instead of the built-in ones; proxy: proxy URL (else the *_PROXY variables);
+     *        method: 'POST' (default) or 'GET'; renew_session: log in again once when a
+     *        session expired (default true); library, header: where librescue and its
+     *        rescue_ffi.h are (see README). A null value leaves the default.
+     *
+     * @throws \InvalidArgumentException for an unknown option or a value of the wrong type
+     * @throws RescueException INVALID_ARGUMENT for a bad URL, CA file or proxy
+     * @throws \RuntimeException when librescue can't be loaded
+     */
+    public function __construct(?string $baseUrl = null, array $options = [])
+    {
+        $unknown = array_diff(array_keys($options), self::OPTIONS);
+        if ($unknown !== []) {
+            throw new \InvalidArgumentException(
+                'unknown option ' . self::quote(reset($unknown)) . '; known: ' . implode(', ', self::OPTIONS)
+            );
+        }
+        $library = self::stringOption($options, 'library');
+        $header = self::stringOption($options, 'header');
+        $caFile = self::stringOption($options, 'ca_file');
+        $proxy = self::stringOption($options, 'proxy');
+        $timeoutMs = self::timeoutOption($options);
+        $useGet = self::methodOption($options);
+        $renew = $options['renew_session'] ?? null;
+        if ($renew !== null && !is_bool($renew)) {
+            throw new \InvalidArgumentException('option "renew_session" must be a bool');
+        }
+
+        $this->ffi = Library::load($library, $header);
+        $handle = $this->ffi->new('rescue_client*');
+        $this->check($this->ffi->rescue_client_new(
+            $baseUrl === null ? null : $this->text($baseUrl, 'base_url'),
+            \FFI::addr($handle)
+        ));
+        $this->handle = $handle;
+        try {
+            if ($timeoutMs !== null) {
+                $this->check($this->ffi->rescue_client_set_timeout_ms($handle, $timeoutMs));
+            }
+            if ($caFile !== null) {
+                $this->check($this->ffi->rescue_client_set_ca_file($handle, $this->text($caFile, 'ca_file')));
+            }
+            if ($proxy !== null) {
+                $this->check($this->ffi->rescue_client_set_proxy($handle, $this->text($proxy, 'proxy')));
+            }
+            if ($useGet !== null) {
+                $this->check($this->ffi->rescue_client_set_use_get($handle, $useGet));
+            }
+            if ($renew !== null) {
+                $this->check($this->ffi->rescue_client_set_renew_session($handle, $renew));
+            }
+        } catch (\Throwable $e) {
+            // A constructor that throws never reaches __destruct.
+            $this->free();
+            throw $e;
+        }
+    }
+
+    public function __destruct()
+    {
+        $this->free();
+    }
+
+    /** One PHP object owns one C client: a copy would free it twice. */
+    private function __clone()
+    {
+    }
+
+    /**
+     * Logs in (login.aspx); the client keeps the session and, with renew_session, the
+     * credentials to log in again once when the session has expired.
+     *
+     * @throws RescueException INVALID, LIMITREACHED, ERROR, or a transport status
+     */
+    public function login(string $email, string $password): void
+    {
+        $this->check($this->ffi->rescue_login(
+            $this->handle(),
+            $this->text($email, 'email'),
+            $this->text($password, 'password')
+        ));
+    }
+
+    /**
+     * Logs out (logout.aspx) and forgets the session and credentials, even when it fails.
+     *
+     * @throws RescueException
+     */
+    public function logout(): void
+    {
+        $this->check($this->ffi->rescue_logout($this->handle()));
+    }
+
+    /**
+     * Requests the account's secret authcode (requestAuthCode.aspx), which authenticates
+     * PIN requests (`authcode` field) without a login session.
+     *
+     * @throws RescueException INVALID, ERROR, or a transport status
+     */
+    public function requestAuthCode(string $email, string $password): string
+    {
+        $email = $this->text($email, 'email');
+        $password = $this->text($password, 'password');
+        for ($size = self::AUTHCODE_BUFFER_LEN;; $size *= 16) {
+            $out = $this->ffi->new("char[{$size}]");
+            $status = $this->ffi->rescue_request_auth_code($this->handle(), $email, $password, $out, $size);
+            // Nothing was written, so the only way to the code is to ask again.
+            if ($status === Status::BUFFER_TOO_SMALL && $size < self::AUTHCODE_BUFFER_MAX) {
+                continue;
+            }
+            $this->check($status);
+            $code = \FFI::string($out);
+            \FFI::memset($out, 0, $size);
+            return $code;
+        }
+    }
+
+    /**
+     * Requests a Rescue Lens PIN (requestLensPINCode.aspx): six digits, leading zeros kept.
+     *
+     * @param array{cfield0?: string, cfield1?: string, cfield2?: string, cfield3?: string,
+     *              cfield4?: string, cfield5?: string, tracking0?: string,
+     *              notechconsole?: bool, authcode?: string} $fields
+     *        a field that is absent (or null) is not sent
+     *
+     * @throws \InvalidArgumentException for an unknown key or a value of the wrong type
+     * @throws RescueException the service's word, FIELD_TOO_LONG, or a transport status
+     */
+    public function requestLensPin(array $fields = []): string
+    {
+        return $this->requestPinCode($fields, true);
+    }
+
+    /**
+     * Requests a desktop-session PIN (requestPINCode.aspx); the same fields and failures
+     * as {@see requestLensPin()}, except NO_ACCESS_TO_LENS.
+     *
+     * @param array{cfield0?: string, cfield1?: string, cfield2?: string, cfield3?: string,
+     *              cfield4?: string, cfield5?: string, tracking0?: string,
+     *              notechconsole?: bool, authcode?: string} $fields
+     *
+     * @throws \InvalidArgumentException for an unknown key or a value of the wrong type
+     * @throws RescueException the service's word, FIELD_TOO_LONG, or a transport status
+     */
+    public function requestPin(array $fields = []): string
+    {
+        return $this->requestPinCode($fields, false);
+    }
+
+    private function requestPinCode(array $fields, bool $lens): string
+    {
+        $request = $this->ffi->new('rescue_pin_request');
+        // The C strings: the struct only points at them, so they must outlive the call.
+        $strings = [];
+        foreach ($fields as $name => $value) {
+            if ($name === 'notechconsole') {
+                if (!is_bool($value)) {
+                    throw new \InvalidArgumentException('field "notechconsole" must be a bool');
+                }
+                $request->notechconsole = $value;
+                continue;
+            }
+            if ($name !== 'authcode' && !in_array($name, self::TEXT_FIELDS, true)) {
+                throw new \InvalidArgumentException(
+                    'unknown field ' . self::quote($name) . '; known: '
+                    . implode(', ', self::TEXT_FIELDS) . ', notechconsole, authcode'
+                );
+            }
+            if ($value === null) {
+                continue;
+            }
+            if (!is_string($value)) {
+                throw new \InvalidArgumentException("field \"{$name}\" must be a string, not " . gettype($value));
+            }
+            $strings[$name] = $this->cString($this->text($value, $name));
+            $request->{$name} = $this->ffi->cast('char*', $strings[$name]);
+        }
+        $pin = $this->ffi->new('char[' . self::PIN_BUFFER_LEN . ']');
+        try {
+            $function = $lens ? 'rescue_request_lens_pin' : 'rescue_request_pin';
+            $this->check($this->ffi->$function($this->handle(), \FFI::addr($request), $pin, self::PIN_BUFFER_LEN));
+        } finally {
+            if (isset($strings['authcode'])) {
+                \FFI::memset($strings['authcode'], 0, \FFI::sizeof($strings['authcode']));
+            }
+        }
+        return \FFI::string($pin);
+    }
+
+    /** An owned, NUL-terminated copy of `$value`, released with its PHP object. */
+    private function cString(string $value): \FFI\CData
+    {
+        $length = strlen($value);
+        $buffer = $this->ffi->new('char[' . ($length + 1) . ']');
+        \FFI::memcpy($buffer, $value, $length);
+        return $buffer;
+    }
+
+    /**
+     * `$value` if C can receive it whole. A C string ends at the first NUL, so a PHP
+     * string holding one would arrive cut short: refuse it, as librescue refuses NULs.
+     */
+    private function text(string $value, string $name): string
+    {
+        if (strpos($value, "\0") !== false) {
+            throw new RescueException(
+                $this->ffi->rescue_status_name(Status::INVALID_ARGUMENT),
+                Status::INVALID_ARGUMENT,
+                "invalid argument `{$name}`: contains a NUL byte"
+            );
+        }
+        return $value;
+    }
+
+    /** Throws the failure `$status` describes, with this thread's detail from librescue. */
+    private function check(int $status): void
+    {
+        if ($status === Status::OK) {
+            return;
+        }
+        $length = $this->ffi->rescue_last_error_message(null, 0);
+        $message = '';
+        if ($length > 0) {
+            $buffer = $this->ffi->new('char[' . ($length + 1) . ']');
+            $this->ffi->rescue_last_error_message($buffer, $length + 1);
+            $message = \FFI::string($buffer);
+        }
+        $name = $this->ffi->rescue_status_name($status);
+        throw new RescueException($name, $status, $message !== '' ? $message : $name);
+    }
+
+    private function handle(): \FFI\CData
+    {
+        if ($this->handle === null) {
+            throw new \LogicException('the Rescue\\Client was not constructed');
+        }
+        return $this->handle;
+    }
+
+    private function free(): void
+    {
+        if ($this->handle !== null) {
+            $this->ffi->rescue_client_free($this->handle);
+            $this->handle = null;
+        }
+    }
+
+    private static function stringOption(array $options, string $name): ?string
+    {
+        $value = $options[$name] ?? null;
+        if ($value !== null && !is_string($value)) {
+            throw new \InvalidArgumentException("option \"{$name}\" must be a string");
+        }
+        return $value;
+    }
+
+    /** Seconds as given, milliseconds as rescue_client_set_timeout_ms takes them. */
+    private static function timeoutOption(array $options): ?int
+    {
+        $seconds = $options['timeout'] ?? null;
+        if ($seconds === null) {
+            return null;
+        }
+        if (!is_int($seconds) && !is_float($seconds)) {
+            throw new \InvalidArgumentException('option "timeout" must be a number of seconds');
+        }
+        $ms = ceil($seconds * 1000);
+        // uint32_t milliseconds; 0 reaches librescue, which refuses it with its own message.
+        if (!($ms >= 0 && $ms <= 0xFFFFFFFF)) {
+            throw new \InvalidArgumentException('option "timeout" must be between 0 and 4294967 seconds');
+        }
+        return (int) $ms;
+    }
+
+    /** true for GET, false for POST, null for the default. */
+    private static function methodOption(array $options): ?bool
+    {
+        $method = $options['method'] ?? null;
+        if ($method === null) {
+            return null;
+        }
+        if ($method !== 'POST' && $method !== 'GET') {
+            throw new \InvalidArgumentException('option "method" must be "POST" or "GET"');
+        }
+        return $method === 'GET';
+    }
+
+    /** @param int|string $key */
+    private static function quote($key): string
+    {
+        return is_string($key) ? "\"{$key}\"" : (string) $key;
+    }
+}

@@ -1,0 +1,150 @@
+/* Runs every C test against the sandboxes started by run.sh and prints the tally. */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+int test_failures;
+
+static const char *env(const char *name) {
+    const char *value = getenv(name);
+    if (value == NULL || value[0] == '\0') {
+        fprintf(stderr, "%s is not set: run the tests through tests/c/run.sh\n", name);
+        exit(2);
+    }
+    return value;
+}
+
+const char *sandbox_url(void) { return env("RESCUE_URL"); }
+const char *sandbox_poll_url(void) { return env("RESCUE_POLL_URL"); }
+const char *sandbox_tls_url(void) { return env("RESCUE_TLS_URL"); }
+const char *sandbox_tls_cert(void) { return env("RESCUE_TLS_CERT"); }
+bool running_slow(void) { return getenv("RESCUE_TEST_SLOW") != NULL; }
+
+void check_status(rescue_status got, rescue_status expected, const char *what, const char *file,
+                  int line) {
+    if (got == expected) {
+        return;
+    }
+    char message[512];
+    rescue_last_error_message(message, sizeof message);
+    fprintf(stderr, "    %s:%d: %s gave %s (%u), expected %s (%u): %s\n", file, line, what,
+            rescue_status_name(got), (unsigned)got, rescue_status_name(expected),
+            (unsigned)expected, message);
+    test_failures++;
+}
+
+const char *fault_url(const char *kind) {
+    static char url[256];
+    const char *base = sandbox_url();
+    const char *api = strstr(base, "/API/");
+    if (api == NULL) {
+        return base;
+    }
+    snprintf(url, sizeof url, "%.*s/fault/%s/API/", (int)(api - base), base, kind);
+    return url;
+}
+
+const char *refused_url(void) {
+    static char url[64];
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* Bind a free port, then close it: nothing listens there. */
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        return "http://127.0.0.1:1/API/";
+    }
+    close(fd);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/API/", (unsigned)ntohs(addr.sin_port));
+    return url;
+}
+
+bool sandbox_post(const char *base_url, const char *action) {
+    unsigned port = 0;
+    if (sscanf(base_url, "http://127.0.0.1:%u/", &port) != 1) {
+        return false;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return false;
+    }
+    char request[256];
+    int n = snprintf(request, sizeof request,
+                     "POST /sandbox/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                     "Connection: close\r\n\r\n",
+                     action);
+    bool ok = write(fd, request, (size_t)n) == n;
+    char answer[64] = {0};
+    ok = ok && read(fd, answer, sizeof answer - 1) > 0 && strstr(answer, " 200 ") != NULL;
+    close(fd);
+    return ok;
+}
+
+rescue_client *new_client(const char *url) {
+    rescue_client *client = NULL;
+    CHECK_STATUS(rescue_client_new(url ? url : sandbox_url(), &client), RESCUE_STATUS_OK);
+    return client;
+}
+
+rescue_client *logged_in(const char *email) {
+    rescue_client *client = new_client(NULL);
+    CHECK_STATUS(rescue_login(client, email, "sandbox"), RESCUE_STATUS_OK);
+    return client;
+}
+
+double now_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv) {
+    const struct test *suites[] = {status_tests, fault_tests, argument_tests, thread_tests};
+    const char *label = argc > 1 ? argv[1] : "c";
+    const char *only = getenv("RESCUE_TEST_FILTER");
+    int passed = 0, failed = 0;
+    for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
+        for (const struct test *t = suites[s]; t->name != NULL; t++) {
+            if (only != NULL && strstr(t->name, only) == NULL) {
+                continue;
+            }
+            test_failures = 0;
+            /* Each test starts from a fresh sandbox: no sessions, no login counts. */
+            if (!sandbox_post(sandbox_url(), "reset")) {
+                fprintf(stderr, "    could not reset the sandbox\n");
+                test_failures++;
+            }
+            t->run();
+            if (test_failures == 0) {
+                passed++;
+                printf("ok   %s\n", t->name);
+            } else {
+                failed++;
+                printf("FAIL %s\n", t->name);
+            }
+            fflush(stdout);
+        }
+    }
+    /* The run's tally; run.sh adds up every run into the closing line. */
+    printf("[%s] %d passed, %d failed\n", label, passed, failed);
+    return failed == 0 ? 0 : 1;
+}

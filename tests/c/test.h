@@ -1,0 +1,57 @@
+/* A minimal test runner for librescue's C tests: each test is a function; CHECK records a
+ * failure and carries on, so one run reports every broken expectation. */
+#ifndef RESCUE_TEST_H
+#define RESCUE_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rescue.h"
+
+struct test {
+    const char *name;
+    void (*run)(void);
+};
+
+extern int test_failures; /* failed CHECKs of the running test */
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "    %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            test_failures++;                                                          \
+        }                                                                             \
+    } while (0)
+
+/* Checks a status, printing both names and the last error message when it differs. */
+#define CHECK_STATUS(call, expected) check_status((call), (expected), #call, __FILE__, __LINE__)
+void check_status(rescue_status got, rescue_status expected, const char *what, const char *file,
+                  int line);
+
+/* The sandboxes the harness (run.sh) started. */
+const char *sandbox_url(void);      /* --pin-interval-ms 0 */
+const char *sandbox_poll_url(void); /* the default one PIN per second */
+const char *sandbox_tls_url(void);  /* --tls */
+const char *sandbox_tls_cert(void); /* its certificate */
+/* The sandbox's base URL with /fault/<kind>/ in front of API/; static buffer. */
+const char *fault_url(const char *kind);
+/* POSTs to /sandbox/<action> (reset, expire) of the sandbox at `base_url`. */
+bool sandbox_post(const char *base_url, const char *action);
+/* A URL on which nothing listens. */
+const char *refused_url(void);
+/* Whether the run is slowed down (valgrind): timing bounds are relaxed. */
+bool running_slow(void);
+
+/* A client for `url` (NULL: the main sandbox); fails the test when it can't be made. */
+rescue_client *new_client(const char *url);
+/* A client logged in as `email` with the sandbox password. */
+rescue_client *logged_in(const char *email);
+double now_seconds(void);
+
+extern const struct test status_tests[];
+extern const struct test fault_tests[];
+extern const struct test argument_tests[];
+extern const struct test thread_tests[];
+
+#endif

@@ -1,0 +1,77 @@
+/* One client shared by many threads. */
+#include <pthread.h>
+#include <string.h>
+
+#include "test.h"
+
+#define THREADS 8
+#define PINS_PER_THREAD 5
+
+struct worker {
+    rescue_client *client;
+    int ok;
+    char message[256]; /* this thread's own last error */
+};
+
+static void *request_pins(void *arg) {
+    struct worker *w = arg;
+    for (int i = 0; i < PINS_PER_THREAD; i++) {
+        char pin[RESCUE_PIN_BUFFER_LEN];
+        rescue_status s = (i % 2 == 0) ? rescue_request_lens_pin(w->client, NULL, pin, sizeof pin)
+                                       : rescue_request_pin(w->client, NULL, pin, sizeof pin);
+        if (s == RESCUE_STATUS_OK && strlen(pin) == 6) {
+            w->ok++;
+        } else {
+            rescue_last_error_message(w->message, sizeof w->message);
+        }
+    }
+    return NULL;
+}
+
+static void eight_threads_one_client(void) {
+    rescue_client *client = logged_in("tech@sandbox.test");
+    pthread_t threads[THREADS];
+    struct worker workers[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        memset(&workers[i], 0, sizeof workers[i]);
+        workers[i].client = client;
+        CHECK(pthread_create(&threads[i], NULL, request_pins, &workers[i]) == 0);
+    }
+    /* Settings change while the threads run; the session survives. */
+    CHECK_STATUS(rescue_client_set_timeout_ms(client, 20000), RESCUE_STATUS_OK);
+    CHECK_STATUS(rescue_client_set_use_get(client, true), RESCUE_STATUS_OK);
+    CHECK_STATUS(rescue_client_set_use_get(client, false), RESCUE_STATUS_OK);
+    for (int i = 0; i < THREADS; i++) {
+        CHECK(pthread_join(threads[i], NULL) == 0);
+        if (workers[i].ok != PINS_PER_THREAD) {
+            fprintf(stderr, "    thread %d: %d PINs; %s\n", i, workers[i].ok, workers[i].message);
+        }
+        CHECK(workers[i].ok == PINS_PER_THREAD);
+    }
+    rescue_client_free(client);
+}
+
+static void *fail_once(void *arg) {
+    (void)arg;
+    rescue_login(NULL, "a", "b");
+    return NULL;
+}
+
+static void last_error_is_per_thread(void) {
+    rescue_client *client = new_client(NULL);
+    CHECK_STATUS(rescue_login(client, "tech@sandbox.test", "wrong"), RESCUE_STATUS_INVALID);
+    char before[256], after[256];
+    rescue_last_error_message(before, sizeof before);
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, fail_once, NULL) == 0);
+    CHECK(pthread_join(thread, NULL) == 0);
+    rescue_last_error_message(after, sizeof after);
+    CHECK(strcmp(before, after) == 0);
+    rescue_client_free(client);
+}
+
+const struct test thread_tests[] = {
+    {"8 threads share one client (with setters running)", eight_threads_one_client},
+    {"the last error message is per thread", last_error_is_per_thread},
+    {NULL, NULL},
+};

@@ -1,0 +1,239 @@
+// The C++ wrapper end to end against the sandbox (started by tests/c/run.sh).
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "rescue.hpp"
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(cond)                                                                      \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            std::fprintf(stderr, "    %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                                  \
+        }                                                                                \
+    } while (0)
+
+std::string env(const char *name) {
+    const char *value = std::getenv(name);
+    if (value == nullptr) {
+        std::fprintf(stderr, "%s is not set: run through tests/c/run.sh\n", name);
+        std::exit(2);
+    }
+    return value;
+}
+
+bool is_pin(const std::string &pin) {
+    if (pin.size() != 6) {
+        return false;
+    }
+    for (char c : pin) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The status a call throws, RESCUE_STATUS_OK when it doesn't.
+rescue_status status_of(const std::function<void()> &call, std::string *message = nullptr) {
+    try {
+        call();
+    } catch (const rescue::Error &e) {
+        if (message != nullptr) {
+            *message = e.what();
+        }
+        return e.status();
+    }
+    return RESCUE_STATUS_OK;
+}
+
+rescue::Client logged_in(const char *email) {
+    rescue::Client client(env("RESCUE_URL"));
+    client.login(email, "sandbox");
+    return client;
+}
+
+void login_and_pins() {
+    rescue::Client client = logged_in("tech@sandbox.test");
+    CHECK(is_pin(client.request_lens_pin()));
+    rescue::PinRequest request;
+    request.cfield0 = "Jane Doe";
+    request.tracking0 = "ticket-4711";
+    CHECK(is_pin(client.request_lens_pin(request)));
+    CHECK(is_pin(client.request_pin(request)));
+    client.logout();
+    CHECK(status_of([&] { client.logout(); }) == RESCUE_STATUS_NOTLOGGEDIN);
+}
+
+void errors_carry_status_and_message() {
+    rescue::Client client(env("RESCUE_URL"));
+    std::string message;
+    CHECK(status_of([&] { client.login("tech@sandbox.test", "hunter2-pw"); }, &message) ==
+          RESCUE_STATUS_INVALID);
+    CHECK(message.find("INVALID") != std::string::npos);
+    CHECK(message.find("hunter2") == std::string::npos);
+    try {
+        client.request_lens_pin();
+        CHECK(false);
+    } catch (const std::runtime_error &e) { // rescue::Error is a std::runtime_error
+        const auto *error = dynamic_cast<const rescue::Error *>(&e);
+        CHECK(error != nullptr && error->status() == RESCUE_STATUS_NOTLOGGEDIN);
+        CHECK(error != nullptr && std::string(error->name()) == "NOTLOGGEDIN");
+    }
+}
+
+void service_words() {
+    CHECK(status_of([] { logged_in("admin@sandbox.test").request_lens_pin(); }) ==
+          RESCUE_STATUS_NOTTECHNICIAN);
+    CHECK(status_of([] { logged_in("nolens@sandbox.test").request_lens_pin(); }) ==
+          RESCUE_STATUS_NO_ACCESS_TO_LENS);
+    CHECK(status_of([] { logged_in("nopins@sandbox.test").request_pin(); }) ==
+          RESCUE_STATUS_OUTOFPINCODES);
+    rescue::Client offline = logged_in("offline@sandbox.test");
+    CHECK(status_of([&] { offline.request_lens_pin(); }) == RESCUE_STATUS_NOTECHCONSOLERUNNING);
+    rescue::PinRequest request;
+    request.notechconsole = true;
+    CHECK(is_pin(offline.request_lens_pin(request)));
+}
+
+void authcode() {
+    rescue::Client client(env("RESCUE_URL"));
+    std::string code = client.request_auth_code("tech@sandbox.test", "sandbox");
+    CHECK(code.size() == 32);
+    rescue::Client other(env("RESCUE_URL"));
+    rescue::PinRequest request;
+    request.authcode = code;
+    CHECK(is_pin(other.request_lens_pin(request)));
+    request.authcode = "nonsense";
+    CHECK(status_of([&] { other.request_lens_pin(request); }) ==
+          RESCUE_STATUS_INVALID_SECRETAUTHCODE);
+}
+
+void field_too_long_and_nul() {
+    rescue::Client client = logged_in("tech@sandbox.test");
+    rescue::PinRequest request;
+    request.cfield0 = std::string(65, 'x');
+    std::string message;
+    CHECK(status_of([&] { client.request_lens_pin(request); }, &message) ==
+          RESCUE_STATUS_FIELD_TOO_LONG);
+    CHECK(message.find("cfield0") != std::string::npos);
+    request.cfield0 = std::string("a\0b", 3);
+    CHECK(status_of([&] { client.request_lens_pin(request); }) == RESCUE_STATUS_INVALID_ARGUMENT);
+    CHECK(status_of([&] { client.login(std::string("x\0y", 3), "p"); }) ==
+          RESCUE_STATUS_INVALID_ARGUMENT);
+}
+
+void setters() {
+    rescue::Client client = logged_in("tech@sandbox.test");
+    client.set_renew_session(false);
+    client.set_timeout(std::chrono::milliseconds(5000));
+    client.set_use_get(true);
+    client.set_proxy(std::nullopt);
+    client.set_ca_file(std::nullopt);
+    CHECK(is_pin(client.request_lens_pin())); // the session survived
+    CHECK(status_of([&] { client.set_timeout(std::chrono::milliseconds(0)); }) ==
+          RESCUE_STATUS_INVALID_ARGUMENT);
+    CHECK(status_of([&] { client.set_ca_file(std::string("/nonexistent.pem")); }) ==
+          RESCUE_STATUS_INVALID_ARGUMENT);
+}
+
+void tls() {
+    rescue::Client client(env("RESCUE_TLS_URL"));
+    CHECK(status_of([&] { client.login("tech@sandbox.test", "sandbox"); }) == RESCUE_STATUS_TLS);
+    client.set_ca_file(env("RESCUE_TLS_CERT"));
+    client.login("tech@sandbox.test", "sandbox");
+    CHECK(is_pin(client.request_pin()));
+}
+
+void timeout_and_bad_url() {
+    std::string base = env("RESCUE_URL");
+    std::string hang = base.substr(0, base.find("/API/")) + "/fault/hang/API/";
+    rescue::Client client(hang);
+    client.set_timeout(std::chrono::milliseconds(1000));
+    CHECK(status_of([&] { client.login("tech@sandbox.test", "sandbox"); }) == RESCUE_STATUS_TIMEOUT);
+    CHECK(status_of([] { rescue::Client bad("ftp://nowhere/"); }) == RESCUE_STATUS_INVALID_ARGUMENT);
+}
+
+void move_semantics() {
+    static_assert(!std::is_copy_constructible_v<rescue::Client>, "not copyable");
+    static_assert(!std::is_copy_assignable_v<rescue::Client>, "not copyable");
+    static_assert(std::is_nothrow_move_constructible_v<rescue::Client>, "movable");
+    rescue::Client first = logged_in("tech@sandbox.test");
+    rescue::Client second(std::move(first));
+    CHECK(is_pin(second.request_lens_pin()));
+    // A moved-from client fails cleanly instead of crashing.
+    CHECK(status_of([&] { first.request_lens_pin(); }) == RESCUE_STATUS_INVALID_ARGUMENT); // NOLINT
+    rescue::Client third;
+    third = std::move(second);
+    CHECK(is_pin(third.request_lens_pin()));
+    CHECK(!rescue::version().empty());
+}
+
+void threads() {
+    rescue::Client client = logged_in("tech@sandbox.test");
+    std::vector<std::thread> workers;
+    std::vector<int> ok(8, 0);
+    for (int i = 0; i < 8; i++) {
+        workers.emplace_back([&client, &ok, i] {
+            for (int n = 0; n < 4; n++) {
+                try {
+                    ok[i] += is_pin(client.request_lens_pin()) ? 1 : 0;
+                } catch (const rescue::Error &e) {
+                    std::fprintf(stderr, "    thread %d: %s\n", i, e.what());
+                }
+            }
+        });
+    }
+    for (auto &worker : workers) {
+        worker.join();
+    }
+    for (int count : ok) {
+        CHECK(count == 4);
+    }
+}
+
+struct Test {
+    const char *name;
+    void (*run)();
+};
+
+} // namespace
+
+int main() {
+    const Test tests[] = {
+        {"login, PINs, logout", login_and_pins},
+        {"rescue::Error: status, name, what()", errors_carry_status_and_message},
+        {"service words as exceptions", service_words},
+        {"authcode flow", authcode},
+        {"FIELD_TOO_LONG and embedded NUL", field_too_long_and_nul},
+        {"setters keep the session", setters},
+        {"TLS with set_ca_file", tls},
+        {"timeout and bad URL", timeout_and_bad_url},
+        {"move-only RAII", move_semantics},
+        {"8 threads share one Client", threads},
+    };
+    int passed = 0, failed = 0;
+    for (const Test &test : tests) {
+        failures = 0;
+        try {
+            test.run();
+        } catch (const rescue::Error &e) {
+            std::fprintf(stderr, "    unexpected rescue::Error %s: %s\n", e.name(), e.what());
+            failures++;
+        }
+        std::printf("%s %s\n", failures == 0 ? "ok  " : "FAIL", test.name);
+        (failures == 0 ? passed : failed)++;
+    }
+    std::printf("cpp: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
