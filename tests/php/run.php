@@ -394,6 +394,16 @@ try {
         expectThrows(InvalidArgumentException::class, function () use ($main) {
             client($main->url, ['renew_session' => 'yes']);
         }, 'renew_session as a string');
+        expectThrows(InvalidArgumentException::class, function () use ($main) {
+            client($main->url, ['allow_plain_http' => 1]);
+        }, 'allow_plain_http as an int');
+        $e = expectStatus('INVALID_ARGUMENT', Status::INVALID_ARGUMENT, function () {
+            client('http://rescue.invalid/API/')->login('tech@sandbox.test', PASSWORD);
+        }, 'plain http:// to another machine');
+        check($e !== null && strpos($e->getMessage(), 'clear text') !== false, 'the message says why');
+        expectStatus('NETWORK', Status::NETWORK, function () {
+            client('http://rescue.invalid/API/', ['allow_plain_http' => true])->login('tech@sandbox.test', PASSWORD);
+        }, 'plain http:// allowed: really sent (and .invalid does not resolve)');
 
         $e = expectStatus('FIELD_TOO_LONG', 101, function () use ($client, $code) {
             $client->requestLensPin($code + ['cfield0' => str_repeat('x', 65)]);

@@ -22,7 +22,9 @@ final class Client
     /** Text fields of a PIN request, in `rescue_pin_request` order. */
     private const TEXT_FIELDS = ['cfield0', 'cfield1', 'cfield2', 'cfield3', 'cfield4', 'cfield5', 'tracking0'];
 
-    private const OPTIONS = ['timeout', 'ca_file', 'proxy', 'method', 'renew_session', 'library', 'header'];
+    private const OPTIONS = [
+        'timeout', 'ca_file', 'proxy', 'method', 'renew_session', 'allow_plain_http', 'library', 'header',
+    ];
 
     /** RESCUE_PIN_BUFFER_LEN in rescue.h: six digits and the NUL. */
     private const PIN_BUFFER_LEN = 7;
@@ -42,11 +44,13 @@ final class Client
     /**
      * @param string|null $baseUrl the API's base URL; null: https://secure.logmeinrescue.com/API/
      * @param array{timeout?: int|float, ca_file?: string, proxy?: string, method?: string,
-     *              renew_session?: bool, library?: string, header?: string} $options
+     *              renew_session?: bool, allow_plain_http?: bool, library?: string,
+     *              header?: string} $options
      *        timeout: seconds for a whole call (default 30); ca_file: PEM roots to trust
      *        instead of the built-in ones; proxy: proxy URL (else the *_PROXY variables);
      *        method: 'POST' (default) or 'GET'; renew_session: log in again once when a
-     *        session expired (default true); library, header: where librescue and its
+     *        session expired (default true); allow_plain_http: allow http:// to another
+     *        machine (default false: calls fail with INVALID_ARGUMENT); library, header: where librescue and its
      *        rescue_ffi.h are (see README). A null value leaves the default.
      *
      * @throws \InvalidArgumentException for an unknown option or a value of the wrong type
@@ -67,10 +71,8 @@ final class Client
         $proxy = self::stringOption($options, 'proxy');
         $timeoutMs = self::timeoutOption($options);
         $useGet = self::methodOption($options);
-        $renew = $options['renew_session'] ?? null;
-        if ($renew !== null && !is_bool($renew)) {
-            throw new \InvalidArgumentException('option "renew_session" must be a bool');
-        }
+        $renew = self::boolOption($options, 'renew_session');
+        $allowPlainHttp = self::boolOption($options, 'allow_plain_http');
 
         $this->ffi = Library::load($library, $header);
         $handle = $this->ffi->new('rescue_client*');
@@ -94,6 +96,9 @@ final class Client
             }
             if ($renew !== null) {
                 $this->check($this->ffi->rescue_client_set_renew_session($handle, $renew));
+            }
+            if ($allowPlainHttp !== null) {
+                $this->check($this->ffi->rescue_client_set_allow_plain_http($handle, $allowPlainHttp));
             }
         } catch (\Throwable $e) {
             // A constructor that throws never reaches __destruct.
@@ -289,6 +294,16 @@ final class Client
             $this->ffi->rescue_client_free($this->handle);
             $this->handle = null;
         }
+    }
+
+    /** A bool option, or null when absent. */
+    private static function boolOption(array $options, string $name): ?bool
+    {
+        $value = $options[$name] ?? null;
+        if ($value !== null && !is_bool($value)) {
+            throw new \InvalidArgumentException("option \"{$name}\" must be a bool");
+        }
+        return $value;
     }
 
     private static function stringOption(array $options, string $name): ?string
