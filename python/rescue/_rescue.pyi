@@ -1,0 +1,65 @@
+# The compiled half of the `rescue` package (src/python/). Private: import `rescue`.
+import os
+from types import TracebackType
+from typing import Dict, Optional, Type, Union, final
+
+from typing_extensions import Self
+
+__all__ = ["Client", "join_url", "VERSION", "DEFAULT_BASE_URL", "STATUS_CODES", "JOIN_URL_PREFIX"]
+
+VERSION: str
+DEFAULT_BASE_URL: str
+JOIN_URL_PREFIX: str
+STATUS_CODES: Dict[str, int]
+
+def join_url(pin: str) -> str: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        base_url: Optional[str] = None,
+        *,
+        timeout: float = 30.0,
+        ca_file: Union[str, "os.PathLike[str]", None] = None,
+        proxy: Optional[str] = None,
+        method: str = "POST",
+        renew_session: bool = True,
+        allow_plain_http: bool = False,
+    ) -> Self: ...
+    def login(self, email: str, password: str) -> None: ...
+    def logout(self) -> None: ...
+    def request_auth_code(self, email: str, password: str) -> str: ...
+    def request_lens_pin(
+        self,
+        *,
+        cfield0: Optional[str] = None,
+        cfield1: Optional[str] = None,
+        cfield2: Optional[str] = None,
+        cfield3: Optional[str] = None,
+        cfield4: Optional[str] = None,
+        cfield5: Optional[str] = None,
+        tracking0: Optional[str] = None,
+        notechconsole: bool = False,
+        authcode: Optional[str] = None,
+    ) -> str: ...
+    def request_pin(
+        self,
+        *,
+        cfield0: Optional[str] = None,
+        cfield1: Optional[str] = None,
+        cfield2: Optional[str] = None,
+        cfield3: Optional[str] = None,
+        cfield4: Optional[str] = None,
+        cfield5: Optional[str] = None,
+        tracking0: Optional[str] = None,
+        notechconsole: bool = False,
+        authcode: Optional[str] = None,
+    ) -> str: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None: ...

@@ -1,0 +1,123 @@
+"""Fixtures: a real `rescue-sandbox` subprocess per test session, reset before each test."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "sandbox"
+#: The fixed authcodes of the built-in accounts (sandbox/README.md).
+AUTHCODES = {
+    "tech": "ytzw7h07nu9o4oxqbf49dpayuqvdnmzd",
+    "offline": "hol3me96ecp5ojnz32wxmkwu8e74dpoh",
+    "admin": "oc3ka44px5lvk72k2yrlrq6p87sldyyt",
+    "nolens": "mj3lxvbbdkvry3fvex5tb5buy72o0zr7",
+    "nopins": "ma51fmfe21sj39k99k4t0pst4zn91j3z",
+    "deleted": "sabazl9xjms8m4aujkhyqvwarl9w2ijg",
+    "disabled": "8tdidic9u8zhv6uv4il90jp97w1vn8b4",
+    "error": "ehfx9wfix2hhtqjscgdvqklahfzy8hpo",
+}
+
+
+def email(account: str) -> str:
+    return f"{account}@sandbox.test"
+
+
+def sandbox_binary() -> Path:
+    return Path(os.environ.get("RESCUE_SANDBOX", ROOT / "target" / "debug" / "rescue-sandbox"))
+
+
+class Sandbox:
+    """One running `rescue-sandbox`: its URLs and its inspection endpoints."""
+
+    def __init__(self, *args: str, log: Path) -> None:
+        binary = sandbox_binary()
+        if not binary.exists():
+            raise RuntimeError(f"{binary} is missing: run `cargo build -p rescue-sandbox`")
+        self._log = open(log, "wb")
+        self.process = subprocess.Popen(
+            [str(binary), *args], stdout=subprocess.PIPE, stderr=self._log
+        )
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        line = self.process.stdout.readline().decode() if ready else ""
+        if not line.endswith("/API/\n"):
+            self.stop()
+            raise RuntimeError(f"rescue-sandbox did not announce its URL (got {line!r})")
+        self.base_url = line.strip()
+        self.root = self.base_url[: -len("/API/")]
+
+    def fault(self, kind: str) -> str:
+        return f"{self.root}/fault/{kind}/API/"
+
+    def _call(self, method: str, path: str) -> bytes:
+        request = urllib.request.Request(self.root + path, method=method)
+        # The sandbox's own endpoints are plain HTTP only when it runs without TLS.
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            body: bytes = answer.read()
+            return body
+
+    def sessions(self) -> List[Dict[str, Any]]:
+        records: List[Dict[str, Any]] = json.loads(self._call("GET", "/sandbox/sessions"))
+        return records
+
+    def reset(self) -> None:
+        self._call("POST", "/sandbox/reset")
+
+    def expire(self) -> None:
+        self._call("POST", "/sandbox/expire")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._log.close()
+
+
+def start(tmp_path_factory: pytest.TempPathFactory, *args: str) -> Sandbox:
+    log = tmp_path_factory.mktemp("sandbox") / "stderr.log"
+    return Sandbox(*args, log=log)
+
+
+@pytest.fixture(scope="session")
+def sandbox_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """The shared sandbox, without the one-PIN-per-second limit."""
+    sandbox = start(tmp_path_factory, "--pin-interval-ms", "0")
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_process: Sandbox) -> Sandbox:
+    """The shared sandbox, with its sessions, logins and rate counters forgotten."""
+    sandbox_process.reset()
+    return sandbox_process
+
+
+@pytest.fixture
+def base_url(sandbox: Sandbox) -> str:
+    return sandbox.base_url
+
+
+def only_session(sandbox: Sandbox) -> Dict[str, Any]:
+    sessions = sandbox.sessions()
+    assert len(sessions) == 1, sessions
+    return sessions[0]
+
+
+def optional(value: Optional[str]) -> Optional[str]:
+    return value
