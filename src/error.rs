@@ -82,6 +82,17 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The conditions on this side of the service, in numeric order.
+    pub const CLIENT_SIDE: [ErrorKind; 7] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::FieldTooLong,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Tls,
+        ErrorKind::HttpStatus,
+        ErrorKind::UnexpectedResponse,
+    ];
+
     /// The stable number of this class, shared by every language: a service status's own
     /// number (0–99, see [`Status`]), or 100 and up for conditions on this side. 102
     /// (`BUFFER_TOO_SMALL`) and 108 (`PANIC`) exist only at the C boundary.

@@ -66,17 +66,6 @@ pub enum rescue_status_code {
     RESCUE_STATUS_PANIC = 108,
 }
 
-/// The client-side kinds that have a core name, besides the service's words.
-const CLIENT_KINDS: [ErrorKind; 7] = [
-    ErrorKind::InvalidArgument,
-    ErrorKind::FieldTooLong,
-    ErrorKind::Network,
-    ErrorKind::Timeout,
-    ErrorKind::Tls,
-    ErrorKind::HttpStatus,
-    ErrorKind::UnexpectedResponse,
-];
-
 /// The C-only kinds, which have no core counterpart.
 const C_ONLY: [(rescue_status_code, &str); 2] = [
     (
@@ -91,7 +80,7 @@ fn names() -> &'static [(rescue_status, CString)] {
     static NAMES: OnceLock<Vec<(rescue_status, CString)>> = OnceLock::new();
     NAMES.get_or_init(|| {
         let service = Status::ALL.iter().map(|s| (s.code(), s.as_str()));
-        let client = CLIENT_KINDS.iter().map(|k| (k.code(), k.name()));
+        let client = ErrorKind::CLIENT_SIDE.iter().map(|k| (k.code(), k.name()));
         let c_only = C_ONLY.iter().map(|&(code, name)| (code as u32, name));
         service
             .chain(client)

@@ -48,15 +48,10 @@ mod module {
         // Every class of error with its stable number and name, the same in every language;
         // `rescue.Status` is checked against this table by the tests.
         let codes = PyDict::new(m.py());
-        let kinds = Status::ALL.into_iter().map(ErrorKind::Service).chain([
-            ErrorKind::InvalidArgument,
-            ErrorKind::FieldTooLong,
-            ErrorKind::Network,
-            ErrorKind::Timeout,
-            ErrorKind::Tls,
-            ErrorKind::HttpStatus,
-            ErrorKind::UnexpectedResponse,
-        ]);
+        let kinds = Status::ALL
+            .into_iter()
+            .map(ErrorKind::Service)
+            .chain(ErrorKind::CLIENT_SIDE);
         for kind in kinds {
             codes.set_item(kind.name(), kind.code())?;
         }
