@@ -52,7 +52,7 @@ impl Behaviour {
 /// let accounts = rescue_sandbox::parse_accounts(file).unwrap();
 /// assert_eq!(accounts[0].behaviour, rescue_sandbox::Behaviour::NoLens);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// Login name; matched case-insensitively.
@@ -63,6 +63,18 @@ pub struct Account {
     pub authcode: String,
     /// How the account answers.
     pub behaviour: Behaviour,
+}
+
+/// Shows the email and behaviour only: an accounts file may hold real-looking secrets.
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("email", &self.email)
+            .field("password", &"***")
+            .field("authcode", &"***")
+            .field("behaviour", &self.behaviour)
+            .finish()
+    }
 }
 
 /// The password of every built-in account.

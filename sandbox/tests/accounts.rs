@@ -359,3 +359,13 @@ fn accounts_file_errors_are_reported() {
         rescue_sandbox::Behaviour::ConsoleOffline
     );
 }
+
+#[test]
+fn debug_output_hides_passwords_and_authcodes() {
+    for account in rescue_sandbox::builtin_accounts() {
+        let shown = format!("{account:?}");
+        assert!(shown.contains(&account.email), "{shown}");
+        assert!(!shown.contains(&account.authcode), "{shown}");
+        assert!(!shown.contains("\"sandbox\""), "{shown}");
+    }
+}
