@@ -22,6 +22,9 @@ mod client;
 mod cookies;
 mod error;
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod pin;
 #[cfg(feature = "python")]
 mod python;

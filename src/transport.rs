@@ -16,6 +16,9 @@ use crate::secret::Secret;
 /// broken server from exhausting memory.
 pub(crate) const BODY_CAP: u64 = 64 * 1024;
 
+/// Idle keep-alive connections kept for reuse (ureq's default is 3 per host).
+const MAX_IDLE_CONNECTIONS: usize = 64;
+
 /// The service's methods, each a page under the base URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Call {
@@ -90,6 +93,10 @@ impl Transport {
             // redirect its API pages, so a 3xx is reported as an HTTP status instead.
             .max_redirects(0)
             .max_redirects_will_error(false)
+            // One idle connection per thread of a busy shared client: with ureq's default
+            // (3 per host) an 8-thread client reconnected on ~13% of its calls.
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .user_agent(settings.user_agent)
             .timeout_global(Some(settings.timeout))
             .timeout_connect(Some(settings.connect_timeout.min(settings.timeout)))
@@ -168,8 +175,7 @@ impl Transport {
             .limit(BODY_CAP)
             .read_to_vec()
             .map_err(|e| self.map_error(e))?;
-        let body = String::from_utf8(bytes)
-            .map_err(|e| Error::unexpected("not UTF-8", &String::from_utf8_lossy(e.as_bytes())))?;
+        let body = decode_body(bytes)?;
         Ok(Reply { body, set_cookies })
     }
 
@@ -224,6 +230,12 @@ impl Transport {
             _ => Error::Network(format!("{origin}: {io}")),
         }
     }
+}
+
+/// The answer's text: it must be UTF-8 (the service's charset is not documented).
+pub(crate) fn decode_body(bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes)
+        .map_err(|e| Error::unexpected("not UTF-8", &String::from_utf8_lossy(e.as_bytes())))
 }
 
 /// A checked base URL.

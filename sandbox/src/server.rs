@@ -128,6 +128,29 @@ impl Sandbox {
         self.service.state.sessions(&self.service.accounts)
     }
 
+    /// How many logins succeeded (each started a session) since the start or the last
+    /// [`reset`](Sandbox::reset). Failed and `LIMITREACHED` calls don't count. For tests
+    /// that check how often a client logs in, e.g. once per expired session.
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    ///
+    /// let sandbox = rescue_sandbox::Sandbox::start(Default::default()).unwrap();
+    /// assert_eq!(sandbox.login_count(), 0);
+    /// for pwd in ["wrong", "sandbox"] {
+    ///     let mut tcp = std::net::TcpStream::connect(sandbox.addr()).unwrap();
+    ///     write!(tcp, "GET /API/login.aspx?email=tech@sandbox.test&pwd={pwd} HTTP/1.1\r\n\
+    ///                  Host: x\r\nConnection: close\r\n\r\n").unwrap();
+    ///     tcp.read_to_end(&mut Vec::new()).unwrap();
+    /// }
+    /// assert_eq!(sandbox.login_count(), 1);
+    /// sandbox.reset();
+    /// assert_eq!(sandbox.login_count(), 0);
+    /// ```
+    pub fn login_count(&self) -> u64 {
+        self.service.state.login_count()
+    }
+
     /// Forgets sessions, logins and rate counters (same as `POST /sandbox/reset`).
     pub fn reset(&self) {
         self.service.state.reset();

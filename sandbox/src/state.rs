@@ -82,6 +82,8 @@ struct Inner {
     last_pin: HashMap<usize, Instant>,
     pins: VecDeque<PinSession>,
     live_pins: HashSet<u32>,
+    /// Successful logins (sessions started), for [`State::login_count`].
+    logins_started: u64,
 }
 
 /// Shared state of one sandbox.
@@ -155,6 +157,7 @@ impl State {
                 }
             }
         }
+        inner.logins_started += 1;
         inner.logins.insert(
             id.clone(),
             LoginSession {
@@ -253,6 +256,11 @@ impl State {
                 }
             })
             .collect()
+    }
+
+    /// Successful logins since the start or the last reset.
+    pub(crate) fn login_count(&self) -> u64 {
+        self.lock().logins_started
     }
 
     /// Forgets everything: sessions, logins and rate counters.

@@ -53,5 +53,6 @@ extern const struct test status_tests[];
 extern const struct test fault_tests[];
 extern const struct test argument_tests[];
 extern const struct test thread_tests[];
+extern const struct test boundary_tests[];
 
 #endif
