@@ -161,6 +161,14 @@ pub(crate) struct Session {
     generation: u64,
 }
 
+impl Session {
+    fn keep_cookies(&mut self, set_cookies: &[String]) {
+        for set_cookie in set_cookies {
+            self.jar.store(set_cookie);
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Credentials {
     email: Secret,
@@ -210,7 +218,7 @@ impl Client {
     /// `logout.aspx`: ends the login session and forgets the credentials. Answers
     /// [`Status::NotLoggedIn`] when there was no session.
     pub fn logout(&self) -> Result<(), Error> {
-        let result = self.exchange(Call::Logout, &[]);
+        let (result, _) = self.exchange(Call::Logout, &[]);
         let mut session = self.session();
         session.credentials = None;
         session.jar.clear();
@@ -224,10 +232,11 @@ impl Client {
     pub fn request_auth_code(&self, email: &str, password: &str) -> Result<String, Error> {
         reject_nul("email", email)?;
         reject_nul("password", password)?;
-        let body = self.exchange(
+        let (body, _) = self.exchange(
             Call::RequestAuthCode,
             &[("email", email), ("pwd", password)],
-        )?;
+        );
+        let body = body?;
         let body = zeroize::Zeroizing::new(body);
         let code = response::parse(&body, Some(Key::AuthCode))?.unwrap_or_default();
         Ok(code.to_owned())
@@ -246,17 +255,15 @@ impl Client {
     fn request(&self, call: Call, request: &PinRequest) -> Result<Pin, Error> {
         request.validate()?;
         let params = request.params();
-        let generation = self.session().generation;
-        let answer = self
-            .exchange(call, &params)
-            .and_then(|body| parse_pin(&body));
-        match answer {
+        let (answer, generation) = self.exchange(call, &params);
+        match answer.and_then(|body| parse_pin(&body)) {
             Err(Error::Service(Status::NotLoggedIn))
                 if self.inner.renew_session
                     && !request.has_authcode()
                     && self.renew(generation)? =>
             {
                 self.exchange(call, &params)
+                    .0
                     .and_then(|body| parse_pin(&body))
             }
             answer => answer,
@@ -285,25 +292,44 @@ impl Client {
             ("email", credentials.email.expose()),
             ("pwd", credentials.password.expose()),
         ];
-        let body = self.exchange(Call::Login, &params)?;
-        response::parse(&body, None)?;
+        let (cookie, _) = self.cookie_header();
+        let reply = self
+            .inner
+            .transport
+            .send(Call::Login, &params, cookie.as_ref())?;
+        let answer = response::parse(&reply.body, None);
+        // The new session's cookie and its generation change together: a caller that
+        // sent the old cookie sees the old generation, and a caller that sees the new
+        // generation sends the new cookie.
         let mut session = self.session();
+        session.keep_cookies(&reply.set_cookies);
+        answer?;
         session.credentials = Some(credentials.clone());
         session.generation += 1;
         Ok(())
     }
 
-    /// One exchange with the session's cookies; keeps the cookies the answer sets.
-    fn exchange(&self, call: Call, params: &[(&str, &str)]) -> Result<String, Error> {
-        let cookie = self.session().jar.header();
-        let reply = self.inner.transport.send(call, params, cookie.as_ref())?;
-        if !reply.set_cookies.is_empty() {
-            let mut session = self.session();
-            for set_cookie in &reply.set_cookies {
-                session.jar.store(set_cookie);
-            }
-        }
-        Ok(reply.body)
+    /// One exchange with the session's cookies; keeps the cookies the answer sets. Also
+    /// returns the session generation that the cookies sent belong to.
+    fn exchange(&self, call: Call, params: &[(&str, &str)]) -> (Result<String, Error>, u64) {
+        let (cookie, generation) = self.cookie_header();
+        let answer = self
+            .inner
+            .transport
+            .send(call, params, cookie.as_ref())
+            .map(|reply| {
+                if !reply.set_cookies.is_empty() {
+                    self.session().keep_cookies(&reply.set_cookies);
+                }
+                reply.body
+            });
+        (answer, generation)
+    }
+
+    /// The `Cookie` header to send and the generation it belongs to, read together.
+    fn cookie_header(&self) -> (Option<Secret>, u64) {
+        let session = self.session();
+        (session.jar.header(), session.generation)
     }
 
     fn session(&self) -> MutexGuard<'_, Session> {
@@ -313,7 +339,7 @@ impl Client {
     }
 }
 
-fn parse_pin(body: &str) -> Result<Pin, Error> {
+pub(crate) fn parse_pin(body: &str) -> Result<Pin, Error> {
     let digits = response::parse(body, Some(Key::PinCode))?.unwrap_or_default();
     Pin::parse(digits).ok_or_else(|| Error::unexpected("the PIN code is not 6 digits", body))
 }
