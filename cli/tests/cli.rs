@@ -268,3 +268,37 @@ fn tls_exit_code_and_ca_file() {
     std::fs::remove_file(&ca).ok();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
 }
+
+#[test]
+fn rescue_sandbox_serves_until_terminated() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_rescue"))
+        .args(["sandbox", "--pin-interval-ms", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rescue sandbox starts");
+    let mut url = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut url)
+        .expect("the URL line");
+    let url = url.trim().to_owned();
+    let output = rescue(
+        &["lens-pin", "--endpoint", &url],
+        &login_env("tech@sandbox.test"),
+    );
+    let status = Command::new("kill")
+        .arg(server.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = server.wait().expect("the sandbox exits");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/API/"),
+        "{url}"
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(exit.code(), Some(0), "a clean exit on SIGTERM");
+}
