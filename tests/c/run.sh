@@ -22,7 +22,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start NAME ARGS...: starts a sandbox, waits for its one stdout line, prints it.
+# start VAR ARGS...: starts a sandbox, waits for its one stdout line, sets VAR to it.
+# It runs in this shell, not in a $(...) subshell, so that its PID reaches `pids`.
 start() {
     local name=$1
     shift
@@ -30,7 +31,7 @@ start() {
     pids+=($!)
     for _ in $(seq 1 200); do
         if [ -s "$tmp/$name.out" ]; then
-            head -n1 "$tmp/$name.out"
+            IFS= read -r "$name" <"$tmp/$name.out"
             return 0
         fi
         sleep 0.05
@@ -40,10 +41,9 @@ start() {
     return 1
 }
 
-# The assignments are separate from `export` so that a failed start stops the script.
-url=$(start main --pin-interval-ms 0)
-poll_url=$(start poll --pin-interval-ms 1000)
-tls_url=$(start tls --pin-interval-ms 0 --tls --cert-out "$tmp/cert.pem")
+start url --pin-interval-ms 0
+start poll_url --pin-interval-ms 1000
+start tls_url --pin-interval-ms 0 --tls --cert-out "$tmp/cert.pem"
 export RESCUE_URL=$url RESCUE_POLL_URL=$poll_url RESCUE_TLS_URL=$tls_url
 export RESCUE_TLS_CERT=$tmp/cert.pem
 "$@"
