@@ -1,0 +1,76 @@
+# Benchmarks (bench/README.md): librescue against libcurl, a raw-socket floor, requests,
+# httpx and PHP ext-curl, all against the sandbox, in turns.
+#   make bench         the full run (a few minutes): writes BENCHMARKS.md + bench/benchmarks.png
+#   make bench-smoke   200 calls, 1 round: checks the harness still produces figures (a test)
+# Options: make bench BENCH_ARGS='--n 20000 --runs 7' (python bench/run.py --help).
+
+.PHONY: bench bench-smoke bench-deps bench-bins bench-venv bench-wheel
+
+BENCH_DIR := build/bench
+BENCH_BIN := $(BENCH_DIR)/bin
+BENCH_VENV := $(BENCH_DIR)/venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_SANDBOX := target/release/rescue-sandbox
+BENCH_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Ibench/c
+BENCH_ARGS ?=
+
+# What a fresh machine of this kind lacks; each a no-op when present.
+bench-deps:
+	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || (apt-get update && apt-get install -y libcurl4-openssl-dev)
+	@dpkg -s php-curl >/dev/null 2>&1 || (apt-get update && apt-get install -y php-cli php-curl)
+	@command -v taskset >/dev/null || (apt-get update && apt-get install -y util-linux)
+
+$(BENCH_BIN)/bench-raw: bench/c/bench_raw.c bench/c/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+$(BENCH_BIN)/bench-curl: bench/c/bench_curl.c bench/c/harness.h | bench-deps
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< -lcurl -lpthread
+
+# Linked to build/lib (mk/c.mk's `lib`), which is rebuilt by every `make lib`.
+$(BENCH_BIN)/bench-rescue: bench/c/bench_rescue.c bench/c/harness.h build/lib/librescue.so
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -Iinclude -o $@ $< -Lbuild/lib \
+	    -Wl,-rpath,$(abspath build/lib) -lrescue -lpthread
+
+bench-bins: lib bench-deps
+	$(MAKE) $(BENCH_BIN)/bench-raw $(BENCH_BIN)/bench-curl $(BENCH_BIN)/bench-rescue
+
+$(BENCH_SANDBOX): FORCE
+	$(CARGO) build --release -p rescue-sandbox
+FORCE:
+
+# The contenders' own venv: requests, httpx, matplotlib (the chart) and the rescue wheel.
+$(BENCH_VENV)/.installed: mk/bench.mk
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet requests httpx matplotlib 'maturin>=1.9,<2'
+	touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
+
+# The wheel as users get it (`maturin build --release`), measured and installed in the
+# bench venv; pyproject.toml's cargo profile keeps it out of target/release.
+bench-wheel: bench-venv
+	rm -rf $(BENCH_DIR)/wheels
+	PATH="$(abspath $(BENCH_VENV))/bin:$$PATH" PYO3_PYTHON=$(abspath $(BENCH_PY)) \
+	    $(BENCH_VENV)/bin/maturin build --release --quiet --out $(BENCH_DIR)/wheels
+	$(BENCH_PY) -m pip install --quiet --force-reinstall --no-deps $(BENCH_DIR)/wheels/rescue-*.whl
+
+bench: bench-bins bench-wheel $(BENCH_SANDBOX)
+	BENCH_MAKE_COMMAND="make bench$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" \
+	    $(BENCH_PY) bench/run.py $(BENCH_ARGS)
+
+# Uses the project's .venv (mk/python.mk) for the rescue package, so no wheel is built;
+# requests and httpx run only where the bench venv already exists (`make bench` made it).
+BENCH_SMOKE_PY = $(if $(wildcard $(BENCH_PY)),$(BENCH_PY),$(VENV_PY))
+bench-smoke: bench-bins python-install $(BENCH_SANDBOX)
+	$(BENCH_SMOKE_PY) bench/run.py --smoke --python $(BENCH_SMOKE_PY) --python-rescue $(VENV_PY) \
+	    --out $(BENCH_DIR)/smoke/BENCHMARKS.md --chart $(BENCH_DIR)/smoke/benchmarks.png \
+	    --json $(BENCH_DIR)/smoke/results.json \
+	    --require c-raw-socket,c-libcurl,c-librescue,py-rescue,php-curl,php-rescue
+	@grep -q '^| librescue (C) | [0-9]' $(BENCH_DIR)/smoke/BENCHMARKS.md
+	@echo "bench-smoke: the harness produced figures ($(BENCH_DIR)/smoke/BENCHMARKS.md)"
+
+TEST_TARGETS += bench-smoke
