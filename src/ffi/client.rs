@@ -107,6 +107,27 @@ pub(crate) unsafe fn client_arg<'a>(ptr: *const rescue_client) -> Result<&'a res
     unsafe { ptr.as_ref() }.ok_or_else(|| Error::invalid("client", "is NULL"))
 }
 
+/// The client, email and password of `rescue_login` and `rescue_request_auth_code`.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `email` and `password` are NULL or NUL-terminated
+/// strings that live for `'a`.
+pub(crate) unsafe fn credential_args<'a>(
+    client: *const rescue_client,
+    email: *const c_char,
+    password: *const c_char,
+) -> Result<(&'a rescue_client, &'a str, &'a str), Error> {
+    // SAFETY: forwarded to the caller, for all three.
+    unsafe {
+        Ok((
+            client_arg(client)?,
+            str_arg(email, "email")?,
+            str_arg(password, "password")?,
+        ))
+    }
+}
+
 /// Creates a client for the service at `base_url` (e.g. `"http://127.0.0.1:8080/API/"`);
 /// NULL means the public service, `https://secure.logmeinrescue.com/API/`. Defaults: POST,
 /// 30 s timeout, the built-in (Mozilla) roots, session renewal on.
@@ -296,14 +317,8 @@ pub unsafe extern "C" fn rescue_login(
     password: *const c_char,
 ) -> rescue_status {
     guard(|| {
-        // SAFETY: the caller's promise, for all three.
-        let (client, email, password) = unsafe {
-            (
-                client_arg(client)?,
-                str_arg(email, "email")?,
-                str_arg(password, "password")?,
-            )
-        };
+        // SAFETY: the caller's promise.
+        let (client, email, password) = unsafe { credential_args(client, email, password) }?;
         client.current().login(email, password)?;
         Ok(())
     })

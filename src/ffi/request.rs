@@ -4,11 +4,11 @@ use std::ffi::c_char;
 
 use zeroize::Zeroizing;
 
-use super::client::{client_arg, rescue_client};
+use super::client::{client_arg, credential_args, rescue_client};
 use super::error::Failure;
 use super::panic::guard;
 use super::status::rescue_status;
-use super::util::{check_buffer, opt_str_arg, str_arg, write_str};
+use super::util::{check_buffer, opt_str_arg, write_str};
 use crate::client::Client;
 use crate::error::Error;
 use crate::pin::Pin;
@@ -174,14 +174,8 @@ pub unsafe extern "C" fn rescue_request_auth_code(
     code_out_len: usize,
 ) -> rescue_status {
     guard(|| {
-        // SAFETY: the caller's promise, for all three.
-        let (client, email, password) = unsafe {
-            (
-                client_arg(client)?,
-                str_arg(email, "email")?,
-                str_arg(password, "password")?,
-            )
-        };
+        // SAFETY: the caller's promise.
+        let (client, email, password) = unsafe { credential_args(client, email, password) }?;
         if code_out.is_null() {
             return Err(Failure::from(Error::invalid("code_out", "is NULL")));
         }
