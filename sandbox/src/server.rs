@@ -151,6 +151,12 @@ impl Sandbox {
         self.service.state.login_count()
     }
 
+    /// The `ASP.NET_SessionId` values of the login sessions the sandbox holds: for tests
+    /// that check a client never shows its session cookie.
+    pub fn session_cookies(&self) -> Vec<String> {
+        self.service.state.session_cookies()
+    }
+
     /// Forgets sessions, logins and rate counters (same as `POST /sandbox/reset`).
     pub fn reset(&self) {
         self.service.state.reset();

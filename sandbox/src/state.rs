@@ -263,6 +263,12 @@ impl State {
         self.lock().logins_started
     }
 
+    /// The ids (cookie values) of the login sessions held now, expired ones included until
+    /// they are pruned.
+    pub(crate) fn session_cookies(&self) -> Vec<String> {
+        self.lock().logins.keys().cloned().collect()
+    }
+
     /// Forgets everything: sessions, logins and rate counters.
     pub(crate) fn reset(&self) {
         *self.lock() = Inner::default();
