@@ -1,12 +1,13 @@
 //! The client: the service's calls, the login session and its renewal.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use crate::cookies::Jar;
 use crate::error::Error;
 use crate::pin::Pin;
+use crate::renewal::{Renewal, Verdict, DEFAULT_LIMIT_COOLDOWN};
 use crate::request::{reject_nul, PinRequest};
 use crate::response::{self, Key};
 use crate::secret::Secret;
@@ -37,8 +38,9 @@ pub struct ClientBuilder {
     ca_file: Option<PathBuf>,
     proxy: Option<String>,
     renew_session: bool,
+    login_limit_cooldown: Duration,
     allow_plain_http: bool,
-    session: Option<Arc<Mutex<Session>>>,
+    session: Option<Arc<SharedSession>>,
 }
 
 impl Default for ClientBuilder {
@@ -51,6 +53,7 @@ impl Default for ClientBuilder {
             ca_file: None,
             proxy: None,
             renew_session: true,
+            login_limit_cooldown: DEFAULT_LIMIT_COOLDOWN,
             allow_plain_http: false,
             session: None,
         }
@@ -65,7 +68,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest one call may take, connecting and reading included. Default: 30 s.
+    /// The longest one call may take: the whole call, a session renewal and its retry
+    /// included, connecting and reading too. Default: 30 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -99,9 +103,19 @@ impl ClientBuilder {
     }
 
     /// Whether a call answered `NOTLOGGEDIN` logs in again with the credentials of the
-    /// last successful [`Client::login`] and is retried once. Default: on.
+    /// last successful [`Client::login`] and is retried once. Default: on. Concurrent
+    /// callers share one renewal; see [`login_limit_cooldown`](Self::login_limit_cooldown)
+    /// for what follows a failed one.
     pub fn renew_session(mut self, renew: bool) -> Self {
         self.renew_session = renew;
+        self
+    }
+
+    /// How long no renewal login is sent after one answered `LIMITREACHED` (calls that
+    /// need one fail at once with `LIMITREACHED` meanwhile). Default: three minutes, the
+    /// service's window for ten logins; shorter only for tests against a sandbox.
+    pub fn login_limit_cooldown(mut self, cooldown: Duration) -> Self {
+        self.login_limit_cooldown = cooldown;
         self
     }
 
@@ -117,6 +131,7 @@ impl ClientBuilder {
     /// Shares `client`'s session (cookies and remembered credentials) with the client
     /// built, so that changing settings doesn't log the technician out.
     pub fn session_of(mut self, client: &Client) -> Self {
+        // Shares the renewal state too: one renewal for all the clients of a session.
         self.session = Some(Arc::clone(&client.inner.session));
         self
     }
@@ -144,11 +159,21 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 transport,
                 renew_session: self.renew_session,
+                timeout: self.timeout,
+                login_limit_cooldown: self.login_limit_cooldown,
                 session: self.session.unwrap_or_default(),
-                renewal: Mutex::new(()),
             }),
         })
     }
+}
+
+/// A login session and the signal that its renewal ended, shared by the clients of
+/// [`ClientBuilder::session_of`].
+#[derive(Debug, Default)]
+pub(crate) struct SharedSession {
+    state: Mutex<Session>,
+    /// Notified when a renewal ends, whatever its outcome.
+    renewal_ended: Condvar,
 }
 
 /// The login session: its cookies, and the credentials that renew it.
@@ -159,6 +184,7 @@ pub(crate) struct Session {
     /// Counts logins and logouts, so that concurrent callers that all saw `NOTLOGGEDIN`
     /// can tell that one of them has already logged in again.
     generation: u64,
+    renewal: Renewal,
 }
 
 impl Session {
@@ -166,6 +192,16 @@ impl Session {
         for set_cookie in set_cookies {
             self.jar.store(set_cookie);
         }
+    }
+
+    /// A login succeeded: a new session with these credentials, nothing failed.
+    fn logged_in(&mut self, credentials: Credentials) {
+        // The new session's cookie and its generation change together: a caller that
+        // sent the old cookie sees the old generation, and a caller that sees the new
+        // generation sends the new cookie.
+        self.credentials = Some(credentials);
+        self.generation += 1;
+        self.renewal.reset();
     }
 }
 
@@ -178,9 +214,10 @@ struct Credentials {
 struct Inner {
     transport: Transport,
     renew_session: bool,
-    session: Arc<Mutex<Session>>,
-    /// Held while a session is renewed: one re-login for many callers.
-    renewal: Mutex<()>,
+    /// Each public call's deadline is this far from its start.
+    timeout: Duration,
+    login_limit_cooldown: Duration,
+    session: Arc<SharedSession>,
 }
 
 /// A client of the Rescue API. Cheap to clone: clones share one connection pool and one
@@ -206,35 +243,51 @@ impl Client {
 
     /// `login.aspx`: starts a login session, kept in the client's cookie jar. On success
     /// the credentials are remembered (zeroed on drop) to renew the session.
+    ///
+    /// An explicit login is always sent, and forgets what failed renewals left behind
+    /// (dropped credentials, a `LIMITREACHED` cool-down, a back-off).
     pub fn login(&self, email: &str, password: &str) -> Result<(), Error> {
+        let deadline = self.deadline();
         reject_nul("email", email)?;
         reject_nul("password", password)?;
-        self.log_in(&Credentials {
+        self.session().renewal.reset();
+        let credentials = Credentials {
             email: Secret::new(email),
             password: Secret::new(password),
-        })
+        };
+        let reply = self.send_login(&credentials, deadline)?;
+        let mut session = self.session();
+        session.keep_cookies(&reply.set_cookies);
+        response::parse(&reply.body, None)?;
+        session.logged_in(credentials);
+        Ok(())
     }
 
     /// `logout.aspx`: ends the login session and forgets the credentials. Answers
     /// [`Status::NotLoggedIn`] when there was no session.
     pub fn logout(&self) -> Result<(), Error> {
-        let (result, _) = self.exchange(Call::Logout, &[]);
+        let deadline = self.deadline();
+        let (result, _) = self.exchange(Call::Logout, &[], deadline);
         let mut session = self.session();
         session.credentials = None;
         session.jar.clear();
         session.generation += 1;
+        session.renewal.reset();
         drop(session);
+        self.inner.session.renewal_ended.notify_all();
         response::parse(&result?, None).map(drop)
     }
 
     /// `requestAuthCode.aspx`: the account's secret authcode, which authenticates PIN
     /// requests without a login session. Keep it secret.
     pub fn request_auth_code(&self, email: &str, password: &str) -> Result<String, Error> {
+        let deadline = self.deadline();
         reject_nul("email", email)?;
         reject_nul("password", password)?;
         let (body, _) = self.exchange(
             Call::RequestAuthCode,
             &[("email", email), ("pwd", password)],
+            deadline,
         );
         let body = body?;
         let body = zeroize::Zeroizing::new(body);
@@ -253,16 +306,26 @@ impl Client {
     }
 
     fn request(&self, call: Call, request: &PinRequest) -> Result<Pin, Error> {
+        let deadline = self.deadline();
         request.validate()?;
         let params = request.params();
-        let (answer, generation) = self.exchange(call, &params);
+        let renews = self.inner.renew_session && !request.has_authcode();
+        if renews {
+            // While a cool-down or back-off runs, the ended session is known: no traffic.
+            let session = self.session();
+            if let Some(error) = session
+                .renewal
+                .cooling_down(session.generation, Instant::now())
+            {
+                return Err(error);
+            }
+        }
+        let (answer, generation) = self.exchange(call, &params, deadline);
         match answer.and_then(|body| parse_pin(&body)) {
             Err(Error::Service(Status::NotLoggedIn))
-                if self.inner.renew_session
-                    && !request.has_authcode()
-                    && self.renew(generation)? =>
+                if renews && self.renew(generation, deadline)? =>
             {
-                self.exchange(call, &params)
+                self.exchange(call, &params, deadline)
                     .0
                     .and_then(|body| parse_pin(&body))
             }
@@ -270,53 +333,110 @@ impl Client {
         }
     }
 
-    /// Logs in again after `NOTLOGGEDIN`, unless another caller already did since
-    /// `generation`. `Ok(false)` when there are no credentials to renew with.
-    fn renew(&self, generation: u64) -> Result<bool, Error> {
-        let _one_at_a_time = self.inner.renewal.lock().unwrap_or_else(|e| e.into_inner());
-        let credentials = {
-            let session = self.session();
+    /// Renews session `generation`, which answered `NOTLOGGEDIN`: logs in again, or waits
+    /// for the caller that does and takes its outcome. `Ok(true)`: retry the call;
+    /// `Ok(false)`: there are no credentials to renew with.
+    fn renew(&self, generation: u64, deadline: Instant) -> Result<bool, Error> {
+        let shared = &self.inner.session;
+        let mut session = self.session();
+        let mut waited = false;
+        loop {
             if session.generation != generation {
+                // Another caller (or the application) logged in or out meanwhile.
                 return Ok(session.credentials.is_some());
             }
-            session.credentials.clone()
-        };
-        match credentials {
-            Some(credentials) => self.log_in(&credentials).map(|()| true),
-            None => Ok(false),
+            // After INVALID the credentials are gone: the renewal's waiters share its
+            // error, later callers just see that there is no session.
+            if session.credentials.is_none() && !waited {
+                return Ok(false);
+            }
+            if let Some(error) = session.renewal.refusal(generation, Instant::now()) {
+                return Err(error);
+            }
+            if session.credentials.is_none() {
+                return Ok(false);
+            }
+            if !session.renewal.in_flight {
+                break;
+            }
+            waited = true;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(self.inner.transport.out_of_time());
+            }
+            session = shared
+                .renewal_ended
+                .wait_timeout(session, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
+        let Some(credentials) = session.credentials.clone() else {
+            return Ok(false);
+        };
+        session.renewal.in_flight = true;
+        drop(session);
+        let in_flight = InFlight(shared);
+        let reply = self.send_login(&credentials, deadline);
+        let mut session = self.session();
+        let outcome = reply.and_then(|reply| {
+            session.keep_cookies(&reply.set_cookies);
+            response::parse(&reply.body, None).map(drop)
+        });
+        let result = match outcome {
+            Ok(()) => {
+                session.logged_in(credentials);
+                Ok(true)
+            }
+            // Cut short by this call's deadline: as if not tried, so the next call renews.
+            Err(error @ Error::Timeout(_)) => Err(error),
+            // The application logged in or out meanwhile; this outcome is stale.
+            Err(error) if session.generation != generation => Err(error),
+            Err(error) => {
+                let cooldown = self.inner.login_limit_cooldown;
+                let (error, verdict) =
+                    session
+                        .renewal
+                        .failed(generation, error, cooldown, Instant::now());
+                if let Verdict::DropCredentials = verdict {
+                    session.credentials = None;
+                }
+                Err(error)
+            }
+        };
+        drop(session);
+        drop(in_flight);
+        result
     }
 
-    fn log_in(&self, credentials: &Credentials) -> Result<(), Error> {
+    /// Sends `login.aspx` with `credentials` and the session's cookies.
+    fn send_login(
+        &self,
+        credentials: &Credentials,
+        deadline: Instant,
+    ) -> Result<crate::transport::Reply, Error> {
         let params = [
             ("email", credentials.email.expose()),
             ("pwd", credentials.password.expose()),
         ];
         let (cookie, _) = self.cookie_header();
-        let reply = self
-            .inner
+        self.inner
             .transport
-            .send(Call::Login, &params, cookie.as_ref())?;
-        let answer = response::parse(&reply.body, None);
-        // The new session's cookie and its generation change together: a caller that
-        // sent the old cookie sees the old generation, and a caller that sees the new
-        // generation sends the new cookie.
-        let mut session = self.session();
-        session.keep_cookies(&reply.set_cookies);
-        answer?;
-        session.credentials = Some(credentials.clone());
-        session.generation += 1;
-        Ok(())
+            .send(Call::Login, &params, cookie.as_ref(), deadline)
     }
 
     /// One exchange with the session's cookies; keeps the cookies the answer sets. Also
     /// returns the session generation that the cookies sent belong to.
-    fn exchange(&self, call: Call, params: &[(&str, &str)]) -> (Result<String, Error>, u64) {
+    fn exchange(
+        &self,
+        call: Call,
+        params: &[(&str, &str)],
+        deadline: Instant,
+    ) -> (Result<String, Error>, u64) {
         let (cookie, generation) = self.cookie_header();
         let answer = self
             .inner
             .transport
-            .send(call, params, cookie.as_ref())
+            .send(call, params, cookie.as_ref(), deadline)
             .map(|reply| {
                 if !reply.set_cookies.is_empty() {
                     self.session().keep_cookies(&reply.set_cookies);
@@ -326,6 +446,14 @@ impl Client {
         (answer, generation)
     }
 
+    /// When a public call starting now must be over.
+    fn deadline(&self) -> Instant {
+        let now = Instant::now();
+        // A timeout too large for the clock means no practical limit.
+        now.checked_add(self.inner.timeout)
+            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600))
+    }
+
     /// The `Cookie` header to send and the generation it belongs to, read together.
     fn cookie_header(&self) -> (Option<Secret>, u64) {
         let session = self.session();
@@ -333,9 +461,25 @@ impl Client {
     }
 
     fn session(&self) -> MutexGuard<'_, Session> {
+        self.inner.session.lock()
+    }
+}
+
+impl SharedSession {
+    fn lock(&self) -> MutexGuard<'_, Session> {
         // A panic elsewhere can't leave the session half-written, so a poisoned lock is
         // still good to use.
-        self.inner.session.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Marks the end of a renewal even if the login panicked, so waiters never wait forever.
+struct InFlight<'a>(&'a SharedSession);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.lock().renewal.in_flight = false;
+        self.0.renewal_ended.notify_all();
     }
 }
 

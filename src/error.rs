@@ -17,6 +17,17 @@ pub enum Error {
     #[error("the service answered {}: {}", .0.as_str(), .0.description())]
     Service(Status),
 
+    /// The login that renews an ended session answered this status. Its kind is the
+    /// status's own ([`ErrorKind::Service`]), so every language reports it as that status;
+    /// `reason` says what the client did about it (dropped the credentials, cools down).
+    #[error("the service answered {} to the session renewal login ({}): {reason}", .status.as_str(), .status.description())]
+    RenewalRefused {
+        /// The login's answer, e.g. [`Status::Invalid`] or [`Status::LimitReached`].
+        status: Status,
+        /// What follows from it for later calls.
+        reason: String,
+    },
+
     /// An argument can't be sent: it is malformed (a NUL byte, an invalid URL…).
     /// Nothing was sent.
     #[error("invalid argument `{name}`: {reason}")]
@@ -63,7 +74,7 @@ pub enum Error {
 /// The class of an [`Error`], without its details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// [`Error::Service`] with this status.
+    /// [`Error::Service`] or [`Error::RenewalRefused`] with this status.
     Service(Status),
     /// [`Error::InvalidArgument`].
     InvalidArgument,
@@ -129,7 +140,9 @@ impl Error {
     /// The class of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Service(status) => ErrorKind::Service(*status),
+            Error::Service(status) | Error::RenewalRefused { status, .. } => {
+                ErrorKind::Service(*status)
+            }
             Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Error::FieldTooLong { .. } => ErrorKind::FieldTooLong,
             Error::Network(_) => ErrorKind::Network,
@@ -143,8 +156,26 @@ impl Error {
     /// The service's status, when the service answered one.
     pub fn status(&self) -> Option<Status> {
         match self {
-            Error::Service(status) => Some(*status),
+            Error::Service(status) | Error::RenewalRefused { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// The same error with `note` added to its text (a service status becomes
+    /// [`Error::RenewalRefused`] with `note` as its reason).
+    pub(crate) fn with_note(self, note: &str) -> Self {
+        match self {
+            Error::Network(text) => Error::Network(format!("{text} ({note})")),
+            Error::Timeout(text) => Error::Timeout(format!("{text} ({note})")),
+            Error::Tls(text) => Error::Tls(format!("{text} ({note})")),
+            Error::UnexpectedResponse(text) => {
+                Error::UnexpectedResponse(format!("{text} ({note})"))
+            }
+            Error::Service(status) => Error::RenewalRefused {
+                status,
+                reason: note.to_owned(),
+            },
+            other => other,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
 mod pin;
+mod renewal;
 #[cfg(feature = "python")]
 mod python;
 mod request;

@@ -3,7 +3,7 @@
 
 use std::io;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -80,6 +80,8 @@ pub(crate) struct Transport {
     refuse_clear_text: bool,
     /// `scheme://host:port` of the service, for error messages (never a path or query).
     origin: String,
+    /// A cap on connecting, inside each exchange's share of the call's deadline.
+    connect_timeout: Duration,
 }
 
 impl Transport {
@@ -122,16 +124,19 @@ impl Transport {
             use_get: settings.use_get,
             refuse_clear_text: clear_text_off_machine && !settings.allow_plain_http,
             origin,
+            connect_timeout: settings.connect_timeout,
         })
     }
 
-    /// Sends `call` with `params` and the session's `cookie` header; returns the answer of
-    /// an HTTP 200, or the error.
+    /// Sends `call` with `params` and the session's `cookie` header, within what is left
+    /// until `deadline` (the whole public call's); returns the answer of an HTTP 200, or
+    /// the error.
     pub(crate) fn send(
         &self,
         call: Call,
         params: &[(&str, &str)],
         cookie: Option<&Secret>,
+        deadline: Instant,
     ) -> Result<Reply, Error> {
         if self.refuse_clear_text {
             return Err(Error::invalid(
@@ -140,9 +145,20 @@ impl Transport {
                  use https://, or allow plain HTTP explicitly",
             ));
         }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(self.out_of_time());
+        }
         let url = &self.urls[call as usize];
         let result = if self.use_get {
-            let mut request = self.agent.get(url).query_pairs(params.iter().copied());
+            let mut request = self
+                .agent
+                .get(url)
+                .config()
+                .timeout_global(Some(left))
+                .timeout_connect(Some(self.connect_timeout.min(left)))
+                .build()
+                .query_pairs(params.iter().copied());
             if let Some(cookie) = cookie {
                 request = request.header("cookie", cookie.expose());
             }
@@ -158,6 +174,10 @@ impl Transport {
             let mut request = self
                 .agent
                 .post(url)
+                .config()
+                .timeout_global(Some(left))
+                .timeout_connect(Some(self.connect_timeout.min(left)))
+                .build()
                 .content_type("application/x-www-form-urlencoded");
             if let Some(cookie) = cookie {
                 request = request.header("cookie", cookie.expose());
@@ -183,6 +203,14 @@ impl Transport {
             .map_err(|e| self.map_error(e))?;
         let body = decode_body(bytes)?;
         Ok(Reply { body, set_cookies })
+    }
+
+    /// The call's deadline passed before this exchange could start.
+    pub(crate) fn out_of_time(&self) -> Error {
+        Error::Timeout(format!(
+            "the call's timeout ran out before {} could answer",
+            self.origin
+        ))
     }
 
     /// Turns a ureq error into ours. Messages name the origin, never the URL: a GET URL

@@ -142,10 +142,32 @@ impl Service {
         let (email, pwd) = (params.email.as_deref()?, params.pwd.as_deref()?);
         let id = self.accounts.by_email(email)?;
         let account = self.accounts.get(id);
-        (account.password == pwd && account.behaviour.can_log_in()).then_some(id)
+        let password = self.state.password(id);
+        let expected = password.as_deref().unwrap_or(&account.password);
+        (expected == pwd && account.behaviour.can_log_in()).then_some(id)
+    }
+
+    /// Changes the password of the account with `email`; false when there is none.
+    pub(crate) fn set_password(&self, email: &str, password: &str) -> bool {
+        match self.accounts.by_email(email) {
+            Some(id) => {
+                self.state.set_password(id, password);
+                true
+            }
+            None => false,
+        }
     }
 
     fn login(&self, params: Params, session: Option<&str>, now: Instant) -> (Answer, Cookie) {
+        let email = params.email.as_deref().unwrap_or("");
+        let (answer, cookie) = self.log_in(&params, session, now);
+        if let Answer::Word(word) = answer {
+            self.state.record_login_attempt(email, word);
+        }
+        (answer, cookie)
+    }
+
+    fn log_in(&self, params: &Params, session: Option<&str>, now: Instant) -> (Answer, Cookie) {
         // Every call counts, right or wrong, as the vendor's "called more than ten times" says.
         if !self
             .state
@@ -153,7 +175,7 @@ impl Service {
         {
             return (Answer::Word("LIMITREACHED"), Cookie::Keep);
         }
-        match self.check_password(&params) {
+        match self.check_password(params) {
             Some(id) => {
                 let sid = self.state.log_in(id, session, now);
                 (Answer::Word("OK"), Cookie::Set(sid))

@@ -28,6 +28,10 @@ pub struct Args {
     /// Seconds of inactivity after which a login session expires.
     #[arg(long, value_name = "N", default_value_t = 20 * 60)]
     pub session_idle_secs: u64,
+    /// Milliseconds of the sliding window in which one email may call login ten times
+    /// (the service's three minutes).
+    #[arg(long, value_name = "N", default_value_t = 3 * 60 * 1000)]
+    pub login_window_ms: u64,
     /// Serve HTTPS with a fresh self-signed certificate (needs --cert-out).
     #[arg(long, requires = "cert_out")]
     pub tls: bool,
@@ -56,6 +60,7 @@ pub fn run(cli: Args) -> Result<(), String> {
         pin_interval: Duration::from_millis(cli.pin_interval_ms),
         session_idle: Duration::from_secs(cli.session_idle_secs),
         tls: cli.tls,
+        login_window: Duration::from_millis(cli.login_window_ms),
     };
     let sandbox =
         Sandbox::start(config).map_err(|e| format!("cannot listen on {}: {e}", cli.listen))?;

@@ -27,10 +27,14 @@ pub struct Config {
     pub session_idle: Duration,
     /// Serve HTTPS with a fresh self-signed certificate for `localhost` and `127.0.0.1`.
     pub tls: bool,
+    /// The sliding window in which ten login calls of one email are allowed (the vendor's
+    /// three minutes); shorter in tests of a client's `LIMITREACHED` cool-down.
+    pub login_window: Duration,
 }
 
 impl Default for Config {
-    /// `127.0.0.1:0`, the built-in accounts, 1000 ms PIN interval, 20 minutes idle, plain HTTP.
+    /// `127.0.0.1:0`, the built-in accounts, 1000 ms PIN interval, 20 minutes idle, plain
+    /// HTTP, ten logins per three minutes.
     fn default() -> Self {
         Config {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -38,6 +42,7 @@ impl Default for Config {
             pin_interval: Duration::from_millis(1000),
             session_idle: Duration::from_secs(20 * 60),
             tls: false,
+            login_window: crate::state::LOGIN_WINDOW,
         }
     }
 }

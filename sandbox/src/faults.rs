@@ -42,6 +42,10 @@ pub(crate) enum Variant {
     Crlf,
     /// Normal behaviour, laid out `OK PINCODE: 012345`.
     Spaced,
+    /// `login.aspx` answers HTTP 503 (and is recorded as a login attempt); every other
+    /// method behaves normally: a service whose login page is down while sessions live on,
+    /// for tests of a client's renewal back-off.
+    LoginUnavailable,
 }
 
 impl Variant {
@@ -63,6 +67,7 @@ impl Variant {
             "unknown" => Variant::Unknown,
             "crlf" => Variant::Crlf,
             "spaced" => Variant::Spaced,
+            "login-503" => Variant::LoginUnavailable,
             _ => return None,
         })
     }

@@ -24,6 +24,8 @@ pub(crate) fn router(service: Arc<Service>) -> Router {
         .route("/sandbox/sessions", get(sessions))
         .route("/sandbox/reset", post(reset))
         .route("/sandbox/expire", post(expire))
+        .route("/sandbox/logins", get(logins))
+        .route("/sandbox/password", post(password))
         .fallback(api)
         .with_state(service)
 }
@@ -76,6 +78,11 @@ async fn api(State(service): State<Arc<Service>>, request: Request) -> Response 
         parts.uri.query(),
         post.then_some(&body).filter(|_| is_form(&parts.headers)),
     );
+    if variant == Variant::LoginUnavailable && method == Method::Login {
+        let email = params.email.as_deref().unwrap_or("");
+        service.state.record_login_attempt(email, "HTTP 503");
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+    }
     let (answer, cookie) = service.call(method, params, session_cookie(&parts.headers), post);
     let mut response = (
         StatusCode::OK,
@@ -168,6 +175,51 @@ async fn sessions(State(service): State<Arc<Service>>) -> Response {
         json,
     )
         .into_response()
+}
+
+async fn logins(State(service): State<Arc<Service>>) -> Response {
+    let json =
+        serde_json::to_string(&service.state.login_attempts()).unwrap_or_else(|_| "{}".into());
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response()
+}
+
+/// `email` and `password` from the query string or a form body.
+async fn password(State(service): State<Arc<Service>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+    };
+    let (mut email, mut password) = (None, None);
+    let sources = parts
+        .uri
+        .query()
+        .map(str::as_bytes)
+        .into_iter()
+        .chain([&body[..]]);
+    for source in sources {
+        for (name, value) in form_urlencoded::parse(source) {
+            match &*name {
+                "email" => email = Some(value.into_owned()),
+                "password" => password = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+    }
+    match (email, password) {
+        (Some(email), Some(password)) if service.set_password(&email, &password) => {
+            plain(StatusCode::OK, "OK")
+        }
+        (Some(_), Some(_)) => plain(StatusCode::NOT_FOUND, "No such account"),
+        _ => plain(StatusCode::BAD_REQUEST, "email and password are required"),
+    }
 }
 
 async fn reset(State(service): State<Arc<Service>>) -> Response {

@@ -34,4 +34,4 @@ mod tls;
 pub use accounts::{builtin_accounts, parse_accounts, Account, Behaviour, BUILTIN_PASSWORD};
 pub use config::Config;
 pub use server::Sandbox;
-pub use state::{SessionRecord, LOGIN_LIMIT, LOGIN_WINDOW, MAX_RECORDED_SESSIONS};
+pub use state::{LoginAttempts, SessionRecord, LOGIN_LIMIT, LOGIN_WINDOW, MAX_RECORDED_SESSIONS};

@@ -25,7 +25,7 @@ use crate::api::Service;
 use crate::config::Config;
 use crate::faults::{Variant, HANG_CAP};
 use crate::http::{parse_api_path, router, MAX_BODY};
-use crate::state::{SessionRecord, State};
+use crate::state::{LoginAttempts, SessionRecord, State};
 use crate::tls;
 
 /// How often expired logins and stale counters are swept when nobody touches them.
@@ -62,7 +62,11 @@ impl Sandbox {
         };
         let service = Arc::new(Service {
             accounts: Directory::new(config.accounts),
-            state: State::new(config.pin_interval, config.session_idle),
+            state: State::new(
+                config.pin_interval,
+                config.session_idle,
+                config.login_window,
+            ),
         });
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -149,6 +153,36 @@ impl Sandbox {
     /// ```
     pub fn login_count(&self) -> u64 {
         self.service.state.login_count()
+    }
+
+    /// Every login call since the start or the last [`reset`](Sandbox::reset), per account
+    /// email (lower-case) and answer (`OK`, `INVALID`, `LIMITREACHED`, or `HTTP 503` from the
+    /// `login-503` fault): the same as `GET /sandbox/logins`. For tests that check how many
+    /// logins a client sends.
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    ///
+    /// let sandbox = rescue_sandbox::Sandbox::start(Default::default()).unwrap();
+    /// for pwd in ["wrong", "sandbox"] {
+    ///     let mut tcp = std::net::TcpStream::connect(sandbox.addr()).unwrap();
+    ///     write!(tcp, "GET /API/login.aspx?email=Tech@sandbox.test&pwd={pwd} HTTP/1.1\r\n\
+    ///                  Host: x\r\nConnection: close\r\n\r\n").unwrap();
+    ///     tcp.read_to_end(&mut Vec::new()).unwrap();
+    /// }
+    /// let logins = sandbox.login_attempts();
+    /// assert_eq!(logins["tech@sandbox.test"]["OK"], 1);
+    /// assert_eq!(logins["tech@sandbox.test"]["INVALID"], 1);
+    /// ```
+    pub fn login_attempts(&self) -> LoginAttempts {
+        self.service.state.login_attempts()
+    }
+
+    /// Changes an account's password from now on, as when a technician's password is
+    /// rotated (same as `POST /sandbox/password?email=…&password=…`). Sessions already
+    /// logged in stay. False for an unknown email.
+    pub fn set_password(&self, email: &str, password: &str) -> bool {
+        self.service.set_password(email, password)
     }
 
     /// The `ASP.NET_SessionId` values of the login sessions the sandbox holds: for tests

@@ -3,7 +3,7 @@
 //! One `Mutex` guards it all; every critical section is a few map operations, so
 //! contention stays negligible next to HTTP handling.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -22,6 +22,10 @@ pub const LOGIN_WINDOW: Duration = Duration::from_secs(3 * 60);
 const MAX_COUNTED_EMAILS: usize = 10_000;
 /// Live login sessions kept at once; beyond it the least recently used one is dropped.
 const MAX_LOGIN_SESSIONS: usize = 100_000;
+
+/// Login calls per account email (lower-case), then per answer (`OK`, `INVALID`,
+/// `LIMITREACHED`, `HTTP 503`): what `GET /sandbox/logins` shows.
+pub type LoginAttempts = BTreeMap<String, BTreeMap<String, u64>>;
 
 /// One PIN session the sandbox created, as `GET /sandbox/sessions` shows it.
 ///
@@ -84,6 +88,10 @@ struct Inner {
     live_pins: HashSet<u32>,
     /// Successful logins (sessions started), for [`State::login_count`].
     logins_started: u64,
+    /// Every login call's answer, bounded like `login_calls` by [`MAX_COUNTED_EMAILS`].
+    login_attempts: LoginAttempts,
+    /// Passwords changed at run time (`POST /sandbox/password`), by account index.
+    passwords: HashMap<usize, String>,
 }
 
 /// Shared state of one sandbox.
@@ -91,6 +99,7 @@ pub(crate) struct State {
     inner: Mutex<Inner>,
     pin_interval: Duration,
     session_idle: Duration,
+    login_window: Duration,
 }
 
 /// Why a PIN could not be handed out after authentication and validation passed.
@@ -99,12 +108,47 @@ pub(crate) enum PinRefusal {
 }
 
 impl State {
-    pub(crate) fn new(pin_interval: Duration, session_idle: Duration) -> Self {
+    pub(crate) fn new(
+        pin_interval: Duration,
+        session_idle: Duration,
+        login_window: Duration,
+    ) -> Self {
         State {
             inner: Mutex::default(),
             pin_interval,
             session_idle,
+            login_window,
         }
+    }
+
+    /// Records the answer a login call of `email` got.
+    pub(crate) fn record_login_attempt(&self, email: &str, answer: &str) {
+        let key = email.to_lowercase();
+        let mut inner = self.lock();
+        let attempts = &mut inner.login_attempts;
+        if !attempts.contains_key(&key) && attempts.len() >= MAX_COUNTED_EMAILS {
+            return;
+        }
+        *attempts
+            .entry(key)
+            .or_default()
+            .entry(answer.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Every login call's answer since the start or the last reset.
+    pub(crate) fn login_attempts(&self) -> LoginAttempts {
+        self.lock().login_attempts.clone()
+    }
+
+    /// Replaces the password of `account` from now on.
+    pub(crate) fn set_password(&self, account: usize, password: &str) {
+        self.lock().passwords.insert(account, password.to_owned());
+    }
+
+    /// The password of `account` if it was changed at run time.
+    pub(crate) fn password(&self, account: usize) -> Option<String> {
+        self.lock().passwords.get(&account).cloned()
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -118,7 +162,7 @@ impl State {
         let key = email.to_lowercase();
         let mut inner = self.lock();
         if !inner.login_calls.contains_key(&key) && inner.login_calls.len() >= MAX_COUNTED_EMAILS {
-            prune_login_calls(&mut inner.login_calls, now);
+            prune_login_calls(&mut inner.login_calls, now, self.login_window);
             if inner.login_calls.len() >= MAX_COUNTED_EMAILS {
                 return true;
             }
@@ -126,7 +170,7 @@ impl State {
         let calls = inner.login_calls.entry(key).or_default();
         while calls
             .front()
-            .is_some_and(|&t| now.duration_since(t) >= LOGIN_WINDOW)
+            .is_some_and(|&t| now.duration_since(t) >= self.login_window)
         {
             calls.pop_front();
         }
@@ -269,7 +313,8 @@ impl State {
         self.lock().logins.keys().cloned().collect()
     }
 
-    /// Forgets everything: sessions, logins and rate counters.
+    /// Forgets everything: sessions, logins, rate counters, login attempts and changed
+    /// passwords.
     pub(crate) fn reset(&self) {
         *self.lock() = Inner::default();
     }
@@ -283,7 +328,7 @@ impl State {
     pub(crate) fn prune(&self, now: Instant) {
         let mut inner = self.lock();
         self.prune_logins(&mut inner, now);
-        prune_login_calls(&mut inner.login_calls, now);
+        prune_login_calls(&mut inner.login_calls, now, self.login_window);
         let interval = self.pin_interval;
         inner
             .last_pin
@@ -298,11 +343,12 @@ impl State {
     }
 }
 
-fn prune_login_calls(calls: &mut HashMap<String, VecDeque<Instant>>, now: Instant) {
-    calls.retain(|_, c| {
-        c.back()
-            .is_some_and(|&t| now.duration_since(t) < LOGIN_WINDOW)
-    });
+fn prune_login_calls(
+    calls: &mut HashMap<String, VecDeque<Instant>>,
+    now: Instant,
+    window: Duration,
+) {
+    calls.retain(|_, c| c.back().is_some_and(|&t| now.duration_since(t) < window));
 }
 
 /// 24 characters from ASP.NET's session-id alphabet (lowercase letters and 0–5).
@@ -352,7 +398,7 @@ mod tests {
 
     #[test]
     fn the_pin_record_is_bounded_and_frees_old_pins() {
-        let state = State::new(Duration::ZERO, Duration::from_secs(60));
+        let state = State::new(Duration::ZERO, Duration::from_secs(60), LOGIN_WINDOW);
         let now = Instant::now();
         for _ in 0..MAX_RECORDED_SESSIONS + 10 {
             assert!(state
