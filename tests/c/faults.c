@@ -124,7 +124,14 @@ static void bad_ca_file(void) {
     CHECK_STATUS(rescue_client_set_ca_file(client, "/nonexistent/ca.pem"),
                  RESCUE_STATUS_INVALID_ARGUMENT);
     CHECK(last_message_contains("ca_file"));
-    CHECK_STATUS(rescue_client_set_ca_file(client, "/etc/hostname"), RESCUE_STATUS_INVALID_ARGUMENT);
+    /* A file that exists but holds no certificate (a Windows path, drive and backslashes). */
+#ifdef _WIN32
+    const char *not_pem = "C:\\windows\\win.ini";
+#else
+    const char *not_pem = "/etc/hostname";
+#endif
+    CHECK_STATUS(rescue_client_set_ca_file(client, not_pem), RESCUE_STATUS_INVALID_ARGUMENT);
+    CHECK(last_message_contains("ca_file"));
     rescue_client_free(client);
 }
 

@@ -1,13 +1,25 @@
 /* Runs every C test against the sandboxes started by run.sh and prints the tally. */
 #define _POSIX_C_SOURCE 200809L
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef _WIN32 /* MinGW, run under Wine by tests/windows: Winsock and the Win32 clock. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+typedef SOCKET socket_t;
+#define close_socket closesocket
+#else
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+typedef int socket_t;
+#define INVALID_SOCKET (-1)
+#define close_socket close
+#endif
 
 #include "test.h"
 
@@ -54,18 +66,18 @@ const char *fault_url(const char *kind) {
 
 const char *refused_url(void) {
     static char url[64];
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr;
     socklen_t len = sizeof addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     /* Bind a free port, then close it: nothing listens there. */
-    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+    if (fd == INVALID_SOCKET || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
         getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
         return "http://127.0.0.1:1/API/";
     }
-    close(fd);
+    close_socket(fd);
     snprintf(url, sizeof url, "http://127.0.0.1:%u/API/", (unsigned)ntohs(addr.sin_port));
     return url;
 }
@@ -75,15 +87,15 @@ bool sandbox_post(const char *base_url, const char *action) {
     if (sscanf(base_url, "http://127.0.0.1:%u/", &port) != 1) {
         return false;
     }
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((unsigned short)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        if (fd >= 0) {
-            close(fd);
+    if (fd == INVALID_SOCKET || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        if (fd != INVALID_SOCKET) {
+            close_socket(fd);
         }
         return false;
     }
@@ -92,10 +104,11 @@ bool sandbox_post(const char *base_url, const char *action) {
                      "POST /sandbox/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
                      "Connection: close\r\n\r\n",
                      action);
-    bool ok = write(fd, request, (size_t)n) == n;
+    bool ok = send(fd, request, n, 0) == n;
     char answer[64] = {0};
-    ok = ok && read(fd, answer, sizeof answer - 1) > 0 && strstr(answer, " 200 ") != NULL;
-    close(fd);
+    ok = ok && recv(fd, answer, (int)sizeof answer - 1, 0) > 0;
+    ok = ok && strstr(answer, " 200 ") != NULL;
+    close_socket(fd);
     return ok;
 }
 
@@ -112,9 +125,16 @@ rescue_client *logged_in(const char *email) {
 }
 
 double now_seconds(void) {
+#ifdef _WIN32
+    LARGE_INTEGER count, frequency;
+    QueryPerformanceCounter(&count);
+    QueryPerformanceFrequency(&frequency);
+    return (double)count.QuadPart / (double)frequency.QuadPart;
+#else
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+#endif
 }
 
 int main(int argc, char **argv) {
@@ -123,6 +143,13 @@ int main(int argc, char **argv) {
     const char *label = argc > 1 ? argv[1] : "c";
     const char *only = getenv("RESCUE_TEST_FILTER");
     int passed = 0, failed = 0;
+#ifdef _WIN32
+    WSADATA wsa;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
+        fprintf(stderr, "WSAStartup failed\n");
+        return 2;
+    }
+#endif
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
         for (const struct test *t = suites[s]; t->name != NULL; t++) {
             if (only != NULL && strstr(t->name, only) == NULL) {

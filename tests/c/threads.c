@@ -1,8 +1,55 @@
-/* One client shared by many threads. */
-#include <pthread.h>
+/* One client shared by many threads: POSIX threads on Linux, Windows threads under MinGW. */
 #include <string.h>
 
 #include "test.h"
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <pthread.h>
+#endif
+
+/* A thread running body(arg); the struct must outlive the thread. */
+struct thread {
+    void (*body)(void *);
+    void *arg;
+#ifdef _WIN32
+    HANDLE handle;
+#else
+    pthread_t handle;
+#endif
+};
+
+#ifdef _WIN32
+static DWORD WINAPI trampoline(LPVOID self) {
+    struct thread *t = self;
+    t->body(t->arg);
+    return 0;
+}
+
+static bool thread_start(struct thread *t) {
+    t->handle = CreateThread(NULL, 0, trampoline, t, 0, NULL);
+    return t->handle != NULL;
+}
+
+static bool thread_join(struct thread *t) {
+    bool ok = WaitForSingleObject(t->handle, INFINITE) == WAIT_OBJECT_0;
+    CloseHandle(t->handle);
+    return ok;
+}
+#else
+static void *trampoline(void *self) {
+    struct thread *t = self;
+    t->body(t->arg);
+    return NULL;
+}
+
+static bool thread_start(struct thread *t) {
+    return pthread_create(&t->handle, NULL, trampoline, t) == 0;
+}
+
+static bool thread_join(struct thread *t) { return pthread_join(t->handle, NULL) == 0; }
+#endif
 
 #define THREADS 8
 #define PINS_PER_THREAD 5
@@ -13,7 +60,7 @@ struct worker {
     char message[256]; /* this thread's own last error */
 };
 
-static void *request_pins(void *arg) {
+static void request_pins(void *arg) {
     struct worker *w = arg;
     for (int i = 0; i < PINS_PER_THREAD; i++) {
         char pin[RESCUE_PIN_BUFFER_LEN];
@@ -25,24 +72,25 @@ static void *request_pins(void *arg) {
             rescue_last_error_message(w->message, sizeof w->message);
         }
     }
-    return NULL;
 }
 
 static void eight_threads_one_client(void) {
     rescue_client *client = logged_in("tech@sandbox.test");
-    pthread_t threads[THREADS];
+    struct thread threads[THREADS];
     struct worker workers[THREADS];
     for (int i = 0; i < THREADS; i++) {
         memset(&workers[i], 0, sizeof workers[i]);
         workers[i].client = client;
-        CHECK(pthread_create(&threads[i], NULL, request_pins, &workers[i]) == 0);
+        threads[i].body = request_pins;
+        threads[i].arg = &workers[i];
+        CHECK(thread_start(&threads[i]));
     }
     /* Settings change while the threads run; the session survives. */
     CHECK_STATUS(rescue_client_set_timeout_ms(client, 20000), RESCUE_STATUS_OK);
     CHECK_STATUS(rescue_client_set_use_get(client, true), RESCUE_STATUS_OK);
     CHECK_STATUS(rescue_client_set_use_get(client, false), RESCUE_STATUS_OK);
     for (int i = 0; i < THREADS; i++) {
-        CHECK(pthread_join(threads[i], NULL) == 0);
+        CHECK(thread_join(&threads[i]));
         if (workers[i].ok != PINS_PER_THREAD) {
             fprintf(stderr, "    thread %d: %d PINs; %s\n", i, workers[i].ok, workers[i].message);
         }
@@ -51,10 +99,9 @@ static void eight_threads_one_client(void) {
     rescue_client_free(client);
 }
 
-static void *fail_once(void *arg) {
+static void fail_once(void *arg) {
     (void)arg;
     rescue_login(NULL, "a", "b");
-    return NULL;
 }
 
 static void last_error_is_per_thread(void) {
@@ -62,9 +109,9 @@ static void last_error_is_per_thread(void) {
     CHECK_STATUS(rescue_login(client, "tech@sandbox.test", "wrong"), RESCUE_STATUS_INVALID);
     char before[256], after[256];
     rescue_last_error_message(before, sizeof before);
-    pthread_t thread;
-    CHECK(pthread_create(&thread, NULL, fail_once, NULL) == 0);
-    CHECK(pthread_join(thread, NULL) == 0);
+    struct thread thread = {.body = fail_once, .arg = NULL};
+    CHECK(thread_start(&thread));
+    CHECK(thread_join(&thread));
     rescue_last_error_message(after, sizeof after);
     CHECK(strcmp(before, after) == 0);
     rescue_client_free(client);
