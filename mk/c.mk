@@ -1,12 +1,13 @@
 # The C library (shared + static), its headers and pkg-config file; C and C++ tests.
 #   make            build/lib/librescue.so.X.Y.Z (+ symlinks), librescue.a, rescue.pc,
 #                   build/include/rescue.h, rescue_ffi.h, rescue.hpp
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (then ldconfig, or the one line to type)
+#   make uninstall  PREFIX=/usr/local DESTDIR= removes what install put there
 #   make c-test     C suite (plain, valgrind, ASan/UBSan), example, install + pkg-config
 #   make cpp-test   C++ wrapper suite
 #   make header     regenerate include/rescue.h and include/rescue_ffi.h
 
-.PHONY: lib install header c-test cpp-test c-deps c-clean
+.PHONY: lib install uninstall header c-test cpp-test c-deps c-clean
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -49,16 +50,40 @@ lib:
 	sh bindings/c/rescue.pc.sh "$(PREFIX)" "$(RESCUE_VERSION)" \
 	    "$$(cat $(C_STATIC_TARGET)/native-static-libs)" > $(LIB_DIR)/rescue.pc
 
+# What `make install` puts in $(DESTDIR)$(PREFIX); `make uninstall` removes the same list.
+INSTALL_LIBDIR = $(DESTDIR)$(PREFIX)/lib
+INSTALL_INCDIR = $(DESTDIR)$(PREFIX)/include
+INSTALLED = $(addprefix $(INSTALL_LIBDIR)/,librescue.so.$(RESCUE_VERSION) \
+	librescue.so.$(RESCUE_MAJOR) librescue.so librescue.a pkgconfig/rescue.pc) \
+	$(addprefix $(INSTALL_INCDIR)/,rescue.h rescue_ffi.h rescue.hpp)
+# The directories an install had to create, one a line, so that uninstall removes those
+# (when empty) and no other.
+INSTALLED_DIRS := $(BUILD)/installed-dirs
+LDCONFIG ?= ldconfig
+
 install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(LIB_DIR)/librescue.so.$(RESCUE_VERSION) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf librescue.so.$(RESCUE_VERSION) $(DESTDIR)$(PREFIX)/lib/librescue.so.$(RESCUE_MAJOR)
-	ln -sf librescue.so.$(RESCUE_MAJOR) $(DESTDIR)$(PREFIX)/lib/librescue.so
-	install -m 644 $(LIB_DIR)/librescue.a $(DESTDIR)$(PREFIX)/lib/
+	@mkdir -p $(BUILD)
+	@sh bindings/c/install-dirs.sh record $(INSTALLED_DIRS) $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_INCDIR)
+	install -d $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_INCDIR)
+	install -m 755 $(LIB_DIR)/librescue.so.$(RESCUE_VERSION) $(INSTALL_LIBDIR)/
+	ln -sf librescue.so.$(RESCUE_VERSION) $(INSTALL_LIBDIR)/librescue.so.$(RESCUE_MAJOR)
+	ln -sf librescue.so.$(RESCUE_MAJOR) $(INSTALL_LIBDIR)/librescue.so
+	install -m 644 $(LIB_DIR)/librescue.a $(INSTALL_LIBDIR)/
 	install -m 644 $(INC_DIR)/rescue.h $(INC_DIR)/rescue_ffi.h $(INC_DIR)/rescue.hpp \
-	    $(DESTDIR)$(PREFIX)/include/
+	    $(INSTALL_INCDIR)/
 	sh bindings/c/rescue.pc.sh "$(PREFIX)" "$(RESCUE_VERSION)" \
-	    "$$(cat $(C_STATIC_TARGET)/native-static-libs)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/rescue.pc
+	    "$$(cat $(C_STATIC_TARGET)/native-static-libs)" > $(INSTALL_LIBDIR)/pkgconfig/rescue.pc
+	@sh bindings/c/loader.sh install "$(PREFIX)" "$(DESTDIR)" "$(LDCONFIG)"
+
+# No build needed. Also removes the file librescue.so.MAJOR points to, should an older
+# version be installed there.
+uninstall:
+	@old=$$(readlink $(INSTALL_LIBDIR)/librescue.so.$(RESCUE_MAJOR) 2>/dev/null || true); \
+	case "$$old" in librescue.so.$(RESCUE_VERSION)) ;; librescue.so.$(RESCUE_MAJOR).*) \
+	    echo "rm -f $(INSTALL_LIBDIR)/$$old"; rm -f "$(INSTALL_LIBDIR)/$$old";; esac
+	rm -f $(INSTALLED)
+	@sh bindings/c/install-dirs.sh remove $(INSTALLED_DIRS) $(DESTDIR)$(PREFIX)
+	@sh bindings/c/loader.sh uninstall "$(PREFIX)" "$(DESTDIR)" "$(LDCONFIG)"
 
 header:
 	RESCUE_UPDATE_HEADER=1 $(CARGO) build --lib
