@@ -4,7 +4,7 @@
 // load it — no "library" option, no RESCUE_LIBRARY — must find the installed librescue
 // through the dynamic loader and request a Lens PIN from the sandbox.
 //
-//   php -d ffi.enable=1 tests/install/load.php BASE_URL LIBDIR
+//   php tests/install/load.php BASE_URL LIBDIR      (the CLI allows FFI by default)
 //
 // Prints the PIN and the library file it loaded; exits 1 when anything differs.
 

@@ -150,9 +150,9 @@ pkg_config_program() {
 check "cc app.c \$(pkg-config --cflags --libs rescue) builds a program that runs" pkg_config_program
 
 php_default_lookup() {
-    "$PHP" -d ffi.enable=1 tests/install/load.php "$RESCUE_URL" "$prefix/lib" || return 1
+    "$PHP" tests/install/load.php "$RESCUE_URL" "$prefix/lib" || return 1
     RESCUE_HEADER=$prefix/include/rescue_ffi.h \
-        "$PHP" -d ffi.enable=1 tests/install/load.php "$RESCUE_URL" "$prefix/lib"
+        "$PHP" tests/install/load.php "$RESCUE_URL" "$prefix/lib"
 }
 check "PHP: new Rescue\\Client(\$url) loads the installed librescue.so.0 (and its header)" php_default_lookup
 
