@@ -218,8 +218,8 @@ rescue_status rescue_client_new(const char *base_url,
 void rescue_client_free(struct rescue_client *client);
 
 /**
- * Sets the longest one call may take, connecting and reading included, in milliseconds
- * (default 30000). Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for 0 or a NULL client.
+ * Sets the longest one call may take, in milliseconds (default 30000): the whole call, a
+ * session renewal and its retry included, connecting and reading too. Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for 0 or a NULL client.
  *
  * # Safety
  *
@@ -273,6 +273,19 @@ rescue_status rescue_client_set_use_get(struct rescue_client *client,
  */
 rescue_status rescue_client_set_renew_session(struct rescue_client *client,
                                               bool renew);
+
+/**
+ * How long no renewal login is sent after one answered `LIMITREACHED`; calls that need
+ * one fail at once with `RESCUE_STATUS_LIMITREACHED` meanwhile, without any traffic.
+ * Default: 180,000 ms, the service's window for ten logins; set it shorter only in tests
+ * against the sandbox. The setting shares the session (and its cool-down) of the client.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client.
+ */
+rescue_status rescue_client_set_login_limit_cooldown_ms(struct rescue_client *client,
+                                                        uint32_t cooldown_ms);
 
 /**
  * `true`: allow a plain `http://` base URL to a host other than this machine. `false`

@@ -63,6 +63,9 @@ rescue_status rescue_client_set_use_get(struct rescue_client *client,
 rescue_status rescue_client_set_renew_session(struct rescue_client *client,
                                               bool renew);
 
+rescue_status rescue_client_set_login_limit_cooldown_ms(struct rescue_client *client,
+                                                        uint32_t cooldown_ms);
+
 rescue_status rescue_client_set_allow_plain_http(struct rescue_client *client,
                                                  bool allow);
 

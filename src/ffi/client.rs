@@ -38,6 +38,7 @@ struct Settings {
     ca_file: Option<PathBuf>,
     proxy: Option<String>,
     renew_session: Option<bool>,
+    login_limit_cooldown: Option<Duration>,
     allow_plain_http: Option<bool>,
 }
 
@@ -61,6 +62,9 @@ impl Settings {
         }
         if let Some(renew) = self.renew_session {
             builder = builder.renew_session(renew);
+        }
+        if let Some(cooldown) = self.login_limit_cooldown {
+            builder = builder.login_limit_cooldown(cooldown);
         }
         if let Some(allow) = self.allow_plain_http {
             builder = builder.allow_plain_http(allow);
@@ -179,8 +183,8 @@ pub unsafe extern "C" fn rescue_client_free(client: *mut rescue_client) {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(boxed)));
 }
 
-/// Sets the longest one call may take, connecting and reading included, in milliseconds
-/// (default 30000). Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for 0 or a NULL client.
+/// Sets the longest one call may take, in milliseconds (default 30000): the whole call, a
+/// session renewal and its retry included, connecting and reading too. Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for 0 or a NULL client.
 ///
 /// # Safety
 ///
@@ -277,6 +281,28 @@ pub unsafe extern "C" fn rescue_client_set_renew_session(
         // SAFETY: the caller's promise.
         let client = unsafe { client_arg(client) }?;
         client.reconfigure(|s| s.renew_session = Some(renew))?;
+        Ok(())
+    })
+}
+
+/// How long no renewal login is sent after one answered `LIMITREACHED`; calls that need
+/// one fail at once with `RESCUE_STATUS_LIMITREACHED` meanwhile, without any traffic.
+/// Default: 180,000 ms, the service's window for ten logins; set it shorter only in tests
+/// against the sandbox. The setting shares the session (and its cool-down) of the client.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client.
+#[no_mangle]
+pub unsafe extern "C" fn rescue_client_set_login_limit_cooldown_ms(
+    client: *mut rescue_client,
+    cooldown_ms: u32,
+) -> rescue_status {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let client = unsafe { client_arg(client) }?;
+        let cooldown = Duration::from_millis(cooldown_ms.into());
+        client.reconfigure(|s| s.login_limit_cooldown = Some(cooldown))?;
         Ok(())
     })
 }

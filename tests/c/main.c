@@ -82,7 +82,10 @@ const char *refused_url(void) {
     return url;
 }
 
-bool sandbox_post(const char *base_url, const char *action) {
+/* One HTTP/1.0-style exchange with the sandbox at `base_url`: `method` /sandbox/`action`;
+ * the whole answer (headers and body) goes into `answer`. True on a 200. */
+static bool sandbox_exchange(const char *base_url, const char *method, const char *action,
+                             char *answer, size_t answer_len) {
     unsigned port = 0;
     if (sscanf(base_url, "http://127.0.0.1:%u/", &port) != 1) {
         return false;
@@ -99,17 +102,61 @@ bool sandbox_post(const char *base_url, const char *action) {
         }
         return false;
     }
-    char request[256];
+    char request[512];
     int n = snprintf(request, sizeof request,
-                     "POST /sandbox/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                     "%s /sandbox/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
                      "Connection: close\r\n\r\n",
-                     action);
-    bool ok = send(fd, request, n, 0) == n;
-    char answer[64] = {0};
-    ok = ok && recv(fd, answer, (int)sizeof answer - 1, 0) > 0;
-    ok = ok && strstr(answer, " 200 ") != NULL;
+                     method, action);
+    bool ok = n > 0 && (size_t)n < sizeof request && send(fd, request, n, 0) == n;
+    size_t got = 0;
+    while (ok && got + 1 < answer_len) {
+        int r = recv(fd, answer + got, (int)(answer_len - 1 - got), 0);
+        if (r <= 0) {
+            break;
+        }
+        got += (size_t)r;
+    }
+    answer[got] = '\0';
     close_socket(fd);
-    return ok;
+    return ok && strstr(answer, " 200 ") != NULL;
+}
+
+bool sandbox_post(const char *base_url, const char *action) {
+    char answer[256];
+    return sandbox_exchange(base_url, "POST", action, answer, sizeof answer);
+}
+
+long sandbox_logins(const char *email, const char *answer) {
+    char json[8192];
+    if (!sandbox_exchange(sandbox_url(), "GET", "logins", json, sizeof json)) {
+        return -1;
+    }
+    /* {"tech@sandbox.test":{"INVALID":1,"OK":1}}: this account's object, then the word. */
+    char key[128];
+    snprintf(key, sizeof key, "\"%s\":{", email);
+    const char *account = strstr(json, key);
+    if (account == NULL) {
+        return 0;
+    }
+    const char *p = account + strlen(key);
+    const char *end = strchr(p, '}');
+    long total = 0;
+    while (end != NULL && p < end && *p == '"') {
+        const char *word = p + 1;
+        const char *quote = strchr(word, '"');
+        if (quote == NULL || quote > end || quote[1] != ':') {
+            break;
+        }
+        char *after = NULL;
+        long count = strtol(quote + 2, &after, 10);
+        size_t word_len = (size_t)(quote - word);
+        if (answer == NULL ||
+            (strlen(answer) == word_len && strncmp(word, answer, word_len) == 0)) {
+            total += count;
+        }
+        p = *after == ',' ? after + 1 : after;
+    }
+    return total;
 }
 
 rescue_client *new_client(const char *url) {
@@ -139,7 +186,7 @@ double now_seconds(void) {
 
 int main(int argc, char **argv) {
     const struct test *suites[] = {status_tests, fault_tests, argument_tests, boundary_tests,
-                                   thread_tests};
+                                   thread_tests, renewal_tests};
     const char *label = argc > 1 ? argv[1] : "c";
     const char *only = getenv("RESCUE_TEST_FILTER");
     int passed = 0, failed = 0;

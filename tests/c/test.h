@@ -38,6 +38,11 @@ const char *sandbox_tls_cert(void); /* its certificate */
 const char *fault_url(const char *kind);
 /* POSTs to /sandbox/<action> (reset, expire) of the sandbox at `base_url`. */
 bool sandbox_post(const char *base_url, const char *action);
+/* How many login calls of `email` the sandbox answered `answer` (NULL: all of them) since
+ * the last reset; -1 when the sandbox can't be asked. */
+long sandbox_logins(const char *email, const char *answer);
+/* Runs body(args + i * arg_size) on `count` threads at once and joins them all. */
+bool run_threads(int count, void (*body)(void *), void *args, size_t arg_size);
 /* A URL on which nothing listens. */
 const char *refused_url(void);
 /* Whether the run is slowed down (valgrind): timing bounds are relaxed. */
@@ -54,5 +59,6 @@ extern const struct test fault_tests[];
 extern const struct test argument_tests[];
 extern const struct test thread_tests[];
 extern const struct test boundary_tests[];
+extern const struct test renewal_tests[];
 
 #endif

@@ -51,6 +51,27 @@ static bool thread_start(struct thread *t) {
 static bool thread_join(struct thread *t) { return pthread_join(t->handle, NULL) == 0; }
 #endif
 
+bool run_threads(int count, void (*body)(void *), void *args, size_t arg_size) {
+    struct thread threads[64];
+    if (count > 64) {
+        return false;
+    }
+    int started = 0;
+    bool ok = true;
+    for (; started < count; started++) {
+        threads[started].body = body;
+        threads[started].arg = (char *)args + (size_t)started * arg_size;
+        if (!thread_start(&threads[started])) {
+            ok = false;
+            break;
+        }
+    }
+    for (int i = 0; i < started; i++) {
+        ok = thread_join(&threads[i]) && ok;
+    }
+    return ok;
+}
+
 #define THREADS 8
 #define PINS_PER_THREAD 5
 
