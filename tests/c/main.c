@@ -121,6 +121,15 @@ static bool sandbox_exchange(const char *base_url, const char *method, const cha
     return ok && strstr(answer, " 200 ") != NULL;
 }
 
+const char *sandbox_sessions(void) {
+    static char answer[16384];
+    if (!sandbox_exchange(sandbox_url(), "GET", "sessions", answer, sizeof answer)) {
+        return NULL;
+    }
+    const char *body = strstr(answer, "\r\n\r\n");
+    return body != NULL ? body + 4 : NULL;
+}
+
 bool sandbox_post(const char *base_url, const char *action) {
     char answer[256];
     return sandbox_exchange(base_url, "POST", action, answer, sizeof answer);
@@ -186,7 +195,7 @@ double now_seconds(void) {
 
 int main(int argc, char **argv) {
     const struct test *suites[] = {status_tests, fault_tests, argument_tests, boundary_tests,
-                                   thread_tests, renewal_tests};
+                                   thread_tests, renewal_tests, field_tests};
     const char *label = argc > 1 ? argv[1] : "c";
     const char *only = getenv("RESCUE_TEST_FILTER");
     int passed = 0, failed = 0;

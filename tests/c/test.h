@@ -43,6 +43,8 @@ bool sandbox_post(const char *base_url, const char *action);
 long sandbox_logins(const char *email, const char *answer);
 /* Runs body(args + i * arg_size) on `count` threads at once and joins them all. */
 bool run_threads(int count, void (*body)(void *), void *args, size_t arg_size);
+/* The JSON body of GET /sandbox/sessions of the main sandbox (static buffer), or NULL. */
+const char *sandbox_sessions(void);
 /* A URL on which nothing listens. */
 const char *refused_url(void);
 /* Whether the run is slowed down (valgrind): timing bounds are relaxed. */
@@ -60,5 +62,6 @@ extern const struct test argument_tests[];
 extern const struct test thread_tests[];
 extern const struct test boundary_tests[];
 extern const struct test renewal_tests[];
+extern const struct test field_tests[];
 
 #endif
