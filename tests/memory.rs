@@ -1,5 +1,6 @@
 //! Memory and time caps against hostile answers. One test in its own binary, so that
 //! nothing else runs in the process while the peak RSS is measured.
+#![cfg(target_os = "linux")] // reads /proc/self/status
 
 mod common;
 
