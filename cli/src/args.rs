@@ -40,7 +40,7 @@ pub struct Target {
     /// Print JSON instead of plain lines.
     #[arg(long)]
     pub json: bool,
-    /// Seconds the call may take.
+    /// Seconds the whole call may take (login, PIN request and logout each get this).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
     pub timeout: f64,
     /// Send parameters in the query string (GET) instead of a form body (POST).

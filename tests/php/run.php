@@ -483,6 +483,28 @@ try {
         $main->reset();
     });
 
+    test('a refused renewal sends one login, not one per call', function () use ($main): void {
+        $main->reset();
+        $client = client($main->url);
+        $client->login('tech@sandbox.test', PASSWORD);
+        $main->post('sandbox/password?email=tech%40sandbox.test&password=rotated');
+        $main->post('sandbox/expire');
+        $e = expectStatus('INVALID', Status::INVALID, function () use ($client) {
+            $client->requestLensPin();
+        }, 'the renewal login is refused');
+        check($e !== null && strpos($e->getMessage(), 'dropped') !== false, 'the message says the credentials were dropped');
+        for ($i = 0; $i < 20; $i++) {
+            expectStatus('NOTLOGGEDIN', Status::NOTLOGGEDIN, function () use ($client) {
+                $client->requestLensPin();
+            }, 'later calls answer NOTLOGGEDIN');
+        }
+        $logins = json_decode((string) file_get_contents($main->origin . 'sandbox/logins'), true, 512, JSON_THROW_ON_ERROR);
+        same(['INVALID' => 1, 'OK' => 1], $logins['tech@sandbox.test'] ?? null, 'one login and one refused renewal');
+        $client->login('tech@sandbox.test', 'rotated');
+        check(isPin($client->requestLensPin()), 'an explicit login starts afresh');
+        $main->reset();
+    });
+
     test('ffi.enable=preload with ffi.preload (the FPM setup)', function () use ($main, $root, $library): void {
         $header = Library::headerCandidates($library);
         $header = current(array_filter($header, 'is_file'));

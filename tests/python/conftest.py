@@ -6,6 +6,7 @@ import json
 import os
 import select
 import subprocess
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -74,6 +75,15 @@ class Sandbox:
 
     def expire(self) -> None:
         self._call("POST", "/sandbox/expire")
+
+    def logins(self, email: str) -> Dict[str, int]:
+        """How many login calls of `email` got each answer since the last reset."""
+        attempts: Dict[str, Dict[str, int]] = json.loads(self._call("GET", "/sandbox/logins"))
+        return attempts.get(email, {})
+
+    def set_password(self, email: str, password: str) -> None:
+        query = urllib.parse.urlencode({"email": email, "password": password})
+        self._call("POST", f"/sandbox/password?{query}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
