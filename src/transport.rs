@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
-use ureq::{Agent, Proxy};
+use ureq::{Agent, Proxy, ProxyProtocol};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -82,6 +82,8 @@ pub(crate) struct Transport {
     origin: String,
     /// A cap on connecting, inside each exchange's share of the call's deadline.
     connect_timeout: Duration,
+    /// The proxy the requests go through, if any, for error messages.
+    proxy: Option<ProxyInUse>,
 }
 
 impl Transport {
@@ -105,11 +107,12 @@ impl Transport {
             .timeout_global(Some(settings.timeout))
             .timeout_connect(Some(settings.connect_timeout.min(settings.timeout)))
             .tls_config(tls_config(settings.ca_file)?);
-        if let Some(proxy) = settings.proxy {
-            let proxy =
-                Proxy::new(proxy).map_err(|_| Error::invalid("proxy", "not a valid proxy URL"))?;
-            config = config.proxy(Some(proxy));
-        }
+        // Always set: ureq's default would take the environment's proxy for every host.
+        let (proxy, via) = match choose_proxy(settings.proxy, &base)? {
+            Some((proxy, via)) => (Some(proxy), Some(via)),
+            None => (None, None),
+        };
+        config = config.proxy(proxy);
         let agent = Agent::with_parts(
             config.build(),
             DefaultConnector::new(),
@@ -125,6 +128,7 @@ impl Transport {
             refuse_clear_text: clear_text_off_machine && !settings.allow_plain_http,
             origin,
             connect_timeout: settings.connect_timeout,
+            proxy: via,
         })
     }
 
@@ -214,8 +218,50 @@ impl Transport {
     }
 
     /// Turns a ureq error into ours. Messages name the origin, never the URL: a GET URL
-    /// holds the parameters, secrets included.
+    /// holds the parameters, secrets included. Through a proxy, they also name the proxy
+    /// and where it was configured; failures to reach it are told as the proxy's.
     fn map_error(&self, error: ureq::Error) -> Error {
+        let Some(proxy) = &self.proxy else {
+            return self.map_direct(error);
+        };
+        let origin = &self.origin;
+        match error {
+            // The proxy resolves the service's name: a name not found is the proxy's.
+            ureq::Error::HostNotFound => {
+                Error::Network(format!("could not resolve the proxy {proxy}"))
+            }
+            ureq::Error::ConnectionFailed => {
+                Error::Network(format!("could not connect to the proxy {proxy}"))
+            }
+            ureq::Error::Io(io) if is_connect_failure(&io) => {
+                Error::Network(format!("could not connect to the proxy {proxy}: {io}"))
+            }
+            ureq::Error::ConnectProxyFailed(why) => Error::Network(format!(
+                "the proxy {proxy} could not open a tunnel to {origin}: {why}"
+            )),
+            ureq::Error::Timeout(which @ (ureq::Timeout::Resolve | ureq::Timeout::Connect)) => {
+                Error::Timeout(format!(
+                    "could not connect to {origin} through the proxy {proxy} in time ({which})"
+                ))
+            }
+            other => match self.map_direct(other) {
+                Error::Network(text) => {
+                    Error::Network(format!("{text} (through the proxy {proxy})"))
+                }
+                Error::Timeout(text) => {
+                    Error::Timeout(format!("{text} (through the proxy {proxy})"))
+                }
+                Error::Tls(text) => Error::Tls(format!("{text} (through the proxy {proxy})")),
+                Error::UnexpectedResponse(text) => {
+                    Error::UnexpectedResponse(format!("{text} (through the proxy {proxy})"))
+                }
+                unchanged => unchanged,
+            },
+        }
+    }
+
+    /// [`Self::map_error`] for a direct connection, or the service's part of a proxied one.
+    fn map_direct(&self, error: ureq::Error) -> Error {
         let origin = &self.origin;
         match error {
             ureq::Error::Timeout(which) => {
@@ -264,6 +310,106 @@ impl Transport {
             _ => Error::Network(format!("{origin}: {io}")),
         }
     }
+}
+
+/// An I/O error of connecting (to the proxy, when there is one), not of an open connection.
+fn is_connect_failure(io: &io::Error) -> bool {
+    matches!(
+        io.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::NetworkDown
+    )
+}
+
+/// A proxy the requests go through, as error messages name it.
+#[derive(Debug)]
+struct ProxyInUse {
+    /// `scheme://host:port`: never the credentials a proxy URL may hold.
+    shown: String,
+    /// The environment variable it came from; `None` for the `proxy` option.
+    env_var: Option<&'static str>,
+}
+
+impl std::fmt::Display for ProxyInUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.env_var {
+            Some(var) => write!(f, "{} (from {var})", self.shown),
+            None => write!(f, "{} (from the proxy option)", self.shown),
+        }
+    }
+}
+
+/// The environment variables ureq reads a proxy from, in its order: the first that holds a
+/// valid proxy URL wins, whatever the service's scheme.
+const PROXY_ENV_VARS: [&str; 6] = [
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+];
+
+/// The proxy for the service at `base`. An explicit one (`proxy`) is the caller's choice
+/// and applies to every host. One from the environment does not apply to this machine
+/// (`localhost`, 127.0.0.0/8, `::1`: a proxy would reach its own loopback, not ours), nor
+/// to a host that `NO_PROXY` lists, nor when it is a SOCKS proxy (not built in: ureq
+/// ignores those from the environment and connects directly).
+fn choose_proxy(explicit: Option<&str>, base: &str) -> Result<Option<(Proxy, ProxyInUse)>, Error> {
+    if let Some(url) = explicit {
+        let proxy =
+            Proxy::new(url).map_err(|_| Error::invalid("proxy", "not a valid proxy URL"))?;
+        if !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
+            return Err(Error::invalid(
+                "proxy",
+                "only http:// and https:// proxies are supported",
+            ));
+        }
+        let via = ProxyInUse {
+            shown: shown_proxy(&proxy),
+            env_var: None,
+        };
+        return Ok(Some((proxy, via)));
+    }
+    let target: ureq::http::Uri = base
+        .parse()
+        .map_err(|_| Error::invalid("base_url", "not a valid URL"))?;
+    if target.host().is_some_and(is_loopback) {
+        return Ok(None);
+    }
+    // ureq's own reading, which also takes NO_PROXY; then which variable gave it.
+    let Some(proxy) = Proxy::try_from_env() else {
+        return Ok(None);
+    };
+    if proxy.is_no_proxy(&target)
+        || !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https)
+    {
+        return Ok(None);
+    }
+    let env_var = PROXY_ENV_VARS.into_iter().find(|var| {
+        std::env::var(var)
+            .ok()
+            .and_then(|value| Proxy::new(&value).ok())
+            .is_some_and(|found| found.uri() == proxy.uri())
+    });
+    let via = ProxyInUse {
+        shown: shown_proxy(&proxy),
+        // Only if the environment changed in between; still never shows credentials.
+        env_var: Some(env_var.unwrap_or("the environment")),
+    };
+    Ok(Some((proxy, via)))
+}
+
+/// `scheme://host:port` of a proxy, without its user name and password.
+fn shown_proxy(proxy: &Proxy) -> String {
+    let scheme = match proxy.protocol() {
+        ProxyProtocol::Https => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{}:{}", proxy.host(), proxy.port())
 }
 
 /// The answer's text: it must be UTF-8 (the service's charset is not documented).

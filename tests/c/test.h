@@ -63,5 +63,6 @@ extern const struct test thread_tests[];
 extern const struct test boundary_tests[];
 extern const struct test renewal_tests[];
 extern const struct test field_tests[];
+extern const struct test proxy_tests[];
 
 #endif
