@@ -241,6 +241,20 @@ rescue_status rescue_client_set_ca_file(struct rescue_client *client,
                                         const char *pem_path);
 
 /**
+ * `true`: trust the system's certificate store instead of the built-in (Mozilla) roots —
+ * the Windows store, the macOS keychain, or the Linux system bundle (`SSL_CERT_FILE` and
+ * `SSL_CERT_DIR` apply) — for networks that re-sign TLS with their own root. `false`
+ * (default): the built-in roots. A CA file (`rescue_client_set_ca_file`), when set, is
+ * trusted instead of either.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client.
+ */
+rescue_status rescue_client_set_system_roots(struct rescue_client *client,
+                                             bool use_system);
+
+/**
  * Sends every request through the proxy `proxy_url` (`http://host:port`, `socks5://…`);
  * NULL removes it, so that `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.
  * Errors: `RESCUE_STATUS_INVALID_ARGUMENT` (not a proxy URL, not UTF-8).

@@ -54,6 +54,9 @@ rescue_status rescue_client_set_timeout_ms(struct rescue_client *client,
 rescue_status rescue_client_set_ca_file(struct rescue_client *client,
                                         const char *pem_path);
 
+rescue_status rescue_client_set_system_roots(struct rescue_client *client,
+                                             bool use_system);
+
 rescue_status rescue_client_set_proxy(struct rescue_client *client,
                                       const char *proxy_url);
 

@@ -36,6 +36,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     method: Method,
     ca_file: Option<PathBuf>,
+    system_roots: bool,
     proxy: Option<String>,
     renew_session: bool,
     login_limit_cooldown: Duration,
@@ -51,6 +52,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             method: Method::Post,
             ca_file: None,
+            system_roots: false,
             proxy: None,
             renew_session: true,
             login_limit_cooldown: DEFAULT_LIMIT_COOLDOWN,
@@ -92,6 +94,15 @@ impl ClientBuilder {
     /// as curl's `--cacert` does.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Trust the system's certificate store instead of the built-in (Mozilla) roots: the
+    /// Windows store, the macOS keychain, or the Linux system bundle (`SSL_CERT_FILE` and
+    /// `SSL_CERT_DIR` apply), for networks that re-sign TLS with their own root. Off by
+    /// default; a [`ca_file`](Self::ca_file), when set, is trusted instead of either.
+    pub fn system_roots(mut self, use_system: bool) -> Self {
+        self.system_roots = use_system;
         self
     }
 
@@ -151,6 +162,7 @@ impl ClientBuilder {
             connect_timeout: self.connect_timeout,
             use_get: self.method == Method::Get,
             ca_file: self.ca_file.as_deref(),
+            system_roots: self.system_roots,
             proxy: self.proxy.as_deref(),
             user_agent: concat!("librescue/", env!("CARGO_PKG_VERSION")),
             allow_plain_http: self.allow_plain_http,

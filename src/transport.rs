@@ -58,6 +58,8 @@ pub(crate) struct Settings<'a> {
     pub connect_timeout: Duration,
     pub use_get: bool,
     pub ca_file: Option<&'a Path>,
+    /// Trust the system's certificate store instead of the built-in roots (no `ca_file`).
+    pub system_roots: bool,
     pub proxy: Option<&'a str>,
     pub user_agent: &'a str,
     pub allow_plain_http: bool,
@@ -106,7 +108,7 @@ impl Transport {
             .user_agent(settings.user_agent)
             .timeout_global(Some(settings.timeout))
             .timeout_connect(Some(settings.connect_timeout.min(settings.timeout)))
-            .tls_config(tls_config(settings.ca_file)?);
+            .tls_config(tls_config(settings.ca_file, settings.system_roots)?);
         // Always set: ureq's default would take the environment's proxy for every host.
         let (proxy, via) = match choose_proxy(settings.proxy, &base)? {
             Some((proxy, via)) => (Some(proxy), Some(via)),
@@ -522,10 +524,17 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn tls_config(ca_file: Option<&Path>) -> Result<TlsConfig, Error> {
+fn tls_config(ca_file: Option<&Path>, system_roots: bool) -> Result<TlsConfig, Error> {
     let builder = TlsConfig::builder();
     let Some(path) = ca_file else {
-        return Ok(builder.build());
+        // rustls-platform-verifier: the Windows store, the macOS keychain, or the system
+        // bundle on Linux (SSL_CERT_FILE and SSL_CERT_DIR apply there).
+        let roots = if system_roots {
+            RootCerts::PlatformVerifier
+        } else {
+            RootCerts::WebPki
+        };
+        return Ok(builder.root_certs(roots).build());
     };
     let bad = |reason: String| Error::invalid("ca_file", reason);
     let pem =

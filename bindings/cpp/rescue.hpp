@@ -161,6 +161,12 @@ public:
         detail::check(rescue_client_set_ca_file(client_, detail::c_str(pem_path, "pem_path")));
     }
 
+    /// Trust the system's certificate store (Windows store, macOS keychain, Linux bundle)
+    /// instead of the built-in roots; off by default. A CA file, when set, wins over both.
+    void set_system_roots(bool use_system) {
+        detail::check(rescue_client_set_system_roots(client_, use_system));
+    }
+
     /// Send requests through this proxy; nullopt removes it (the *_PROXY variables apply).
     void set_proxy(const std::optional<std::string> &proxy_url) {
         detail::check(rescue_client_set_proxy(client_, detail::c_str(proxy_url, "proxy_url")));

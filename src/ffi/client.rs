@@ -36,6 +36,7 @@ struct Settings {
     timeout: Option<Duration>,
     method: Option<Method>,
     ca_file: Option<PathBuf>,
+    system_roots: Option<bool>,
     proxy: Option<String>,
     renew_session: Option<bool>,
     login_limit_cooldown: Option<Duration>,
@@ -56,6 +57,9 @@ impl Settings {
         }
         if let Some(ca_file) = &self.ca_file {
             builder = builder.ca_file(ca_file);
+        }
+        if let Some(system) = self.system_roots {
+            builder = builder.system_roots(system);
         }
         if let Some(proxy) = &self.proxy {
             builder = builder.proxy(proxy.as_str());
@@ -220,6 +224,28 @@ pub unsafe extern "C" fn rescue_client_set_ca_file(
         // SAFETY: the caller's promise.
         let path = unsafe { opt_str_arg(pem_path, "pem_path") }?;
         client.reconfigure(|s| s.ca_file = path.map(PathBuf::from))?;
+        Ok(())
+    })
+}
+
+/// `true`: trust the system's certificate store instead of the built-in (Mozilla) roots —
+/// the Windows store, the macOS keychain, or the Linux system bundle (`SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` apply) — for networks that re-sign TLS with their own root. `false`
+/// (default): the built-in roots. A CA file (`rescue_client_set_ca_file`), when set, is
+/// trusted instead of either.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client.
+#[no_mangle]
+pub unsafe extern "C" fn rescue_client_set_system_roots(
+    client: *mut rescue_client,
+    use_system: bool,
+) -> rescue_status {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let client = unsafe { client_arg(client) }?;
+        client.reconfigure(|s| s.system_roots = Some(use_system))?;
         Ok(())
     })
 }

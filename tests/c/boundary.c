@@ -87,6 +87,7 @@ static void setters(void) {
         CHECK_STATUS(rescue_client_set_use_get(NULL, b), BAD);
         CHECK_STATUS(rescue_client_set_renew_session(NULL, b), BAD);
         CHECK_STATUS(rescue_client_set_allow_plain_http(NULL, b), BAD);
+        CHECK_STATUS(rescue_client_set_system_roots(NULL, b), BAD);
     }
     CHECK_MESSAGE("client");
 

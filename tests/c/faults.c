@@ -119,6 +119,22 @@ static void tls_untrusted_then_trusted(void) {
     rescue_client_free(client);
 }
 
+static void tls_system_roots(void) {
+    rescue_client *client = new_client(sandbox_tls_url());
+    /* The sandbox's self-signed certificate is in no system store (under Wine, this runs the
+     * Windows verifier over Wine's store): refused with the system roots too. */
+    CHECK_STATUS(rescue_client_set_system_roots(client, true), RESCUE_STATUS_OK);
+    CHECK_STATUS(rescue_login(client, "tech@sandbox.test", "sandbox"), RESCUE_STATUS_TLS);
+    /* A CA file is trusted instead of the system store. */
+    CHECK_STATUS(rescue_client_set_ca_file(client, sandbox_tls_cert()), RESCUE_STATUS_OK);
+    CHECK_STATUS(rescue_login(client, "tech@sandbox.test", "sandbox"), RESCUE_STATUS_OK);
+    /* Back to the built-in roots: the session is kept. */
+    CHECK_STATUS(rescue_client_set_system_roots(client, false), RESCUE_STATUS_OK);
+    char pin[RESCUE_PIN_BUFFER_LEN];
+    CHECK_STATUS(rescue_request_lens_pin(client, NULL, pin, sizeof pin), RESCUE_STATUS_OK);
+    rescue_client_free(client);
+}
+
 static void bad_ca_file(void) {
     rescue_client *client = new_client(sandbox_tls_url());
     CHECK_STATUS(rescue_client_set_ca_file(client, "/nonexistent/ca.pem"),
@@ -146,6 +162,7 @@ const struct test fault_tests[] = {
     {"spaced layout parses", spaced_layout},
     {"a slow answer within the timeout", slow_but_in_time},
     {"TLS: untrusted, then trusted with set_ca_file", tls_untrusted_then_trusted},
+    {"TLS: system roots refuse the sandbox's certificate; a CA file wins", tls_system_roots},
     {"set_ca_file with a bad file", bad_ca_file},
     {NULL, NULL},
 };

@@ -150,6 +150,9 @@ void setters() {
 void tls() {
     rescue::Client client(env("RESCUE_TLS_URL"));
     CHECK(status_of([&] { client.login("tech@sandbox.test", "sandbox"); }) == RESCUE_STATUS_TLS);
+    // The sandbox's certificate is in no system store.
+    client.set_system_roots(true);
+    CHECK(status_of([&] { client.login("tech@sandbox.test", "sandbox"); }) == RESCUE_STATUS_TLS);
     client.set_ca_file(env("RESCUE_TLS_CERT"));
     client.login("tech@sandbox.test", "sandbox");
     CHECK(is_pin(client.request_pin()));
