@@ -14,6 +14,9 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::secret::Secret;
 
+#[cfg(unix)]
+mod fork;
+
 /// The longest answer read. Real answers are a few dozen bytes; the cap keeps a hostile or
 /// broken server from exhausting memory.
 pub(crate) const BODY_CAP: u64 = 64 * 1024;
@@ -72,7 +75,18 @@ pub(crate) struct Reply {
 }
 
 pub(crate) struct Transport {
+    /// ureq's agent holds the connection pool. On Unix it is one per process: a forked
+    /// child makes its own on its first call and drops the inherited one, which closes its
+    /// copies of the pooled sockets and nothing more (ureq only shuts sockets down in
+    /// `Agent::shutdown`, never called here; dropping a rustls connection sends no
+    /// close_notify), so the parent's connections stay intact.
+    #[cfg(unix)]
+    agents: fork::PerProcess<Agent>,
+    #[cfg(not(unix))]
     agent: Agent,
+    /// What a forked child builds its agent from.
+    #[cfg(unix)]
+    config: ureq::config::Config,
     /// The URL of each [`Call`], in [`Call::ALL`] order, built once.
     urls: Vec<String>,
     use_get: bool,
@@ -115,13 +129,15 @@ impl Transport {
             None => (None, None),
         };
         config = config.proxy(proxy);
-        let agent = Agent::with_parts(
-            config.build(),
-            DefaultConnector::new(),
-            CachingResolver::default(),
-        );
+        let config = config.build();
+
         Ok(Transport {
-            agent,
+            #[cfg(unix)]
+            agents: fork::PerProcess::new(new_agent(config.clone())),
+            #[cfg(unix)]
+            config,
+            #[cfg(not(unix))]
+            agent: new_agent(config),
             urls: Call::ALL
                 .iter()
                 .map(|call| format!("{base}{}", call.page()))
@@ -158,7 +174,7 @@ impl Transport {
         let url = &self.urls[call as usize];
         let result = if self.use_get {
             let mut request = self
-                .agent
+                .agent()
                 .get(url)
                 .config()
                 .timeout_global(Some(left))
@@ -178,7 +194,7 @@ impl Transport {
                     .finish(),
             );
             let mut request = self
-                .agent
+                .agent()
                 .post(url)
                 .config()
                 .timeout_global(Some(left))
@@ -209,6 +225,17 @@ impl Transport {
             .map_err(|e| self.map_error(e))?;
         let body = decode_body(bytes)?;
         Ok(Reply { body, set_cookies })
+    }
+
+    /// This process's agent.
+    #[cfg(unix)]
+    fn agent(&self) -> &Agent {
+        self.agents.get(|| new_agent(self.config.clone()))
+    }
+
+    #[cfg(not(unix))]
+    fn agent(&self) -> &Agent {
+        &self.agent
     }
 
     /// The call's deadline passed before this exchange could start.
@@ -312,6 +339,11 @@ impl Transport {
             _ => Error::Network(format!("{origin}: {io}")),
         }
     }
+}
+
+/// An agent with an empty pool and a fresh resolver cache.
+fn new_agent(config: ureq::config::Config) -> Agent {
+    Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default())
 }
 
 /// An I/O error of connecting (to the proxy, when there is one), not of an open connection.
