@@ -36,8 +36,8 @@ impl Client {
     // The arguments are the Python API's keyword arguments.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(
-        signature = (base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method=None, renew_session=true, allow_plain_http=false),
-        text_signature = "(base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method='POST', renew_session=True, allow_plain_http=False)"
+        signature = (base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method=None, renew_session=true, allow_plain_http=false, system_roots=false),
+        text_signature = "(base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method='POST', renew_session=True, allow_plain_http=False, system_roots=False)"
     )]
     fn new(
         py: Python<'_>,
@@ -48,6 +48,7 @@ impl Client {
         method: Option<&Bound<'_, PyString>>,
         renew_session: bool,
         allow_plain_http: bool,
+        system_roots: bool,
     ) -> PyResult<Self> {
         let fail = |error: Error| to_py_err(py, &error);
         let base_url = match base_url {
@@ -81,7 +82,8 @@ impl Client {
             .timeout(timeout)
             .method(method)
             .renew_session(renew_session)
-            .allow_plain_http(allow_plain_http);
+            .allow_plain_http(allow_plain_http)
+            .system_roots(system_roots);
         if let Some(path) = ca_file {
             builder = builder.ca_file(path);
         }

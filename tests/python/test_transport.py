@@ -92,6 +92,29 @@ def test_ca_file_is_trusted(tls_sandbox: tuple[Sandbox, Path]) -> None:
         assert len(client.request_lens_pin()) == 6
 
 
+def test_system_roots_trust_the_system_bundle(
+    tls_sandbox: tuple[Sandbox, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On Linux the system store is the bundle SSL_CERT_FILE names: here, the sandbox's own.
+    sandbox, cert = tls_sandbox
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    client = rescue.Client(sandbox.base_url, system_roots=True)
+    client.login(email("tech"), PASSWORD)
+    assert len(client.request_lens_pin()) == 6
+    with pytest.raises(rescue.TlsError):  # off by default: the built-in roots
+        rescue.Client(sandbox.base_url).login(email("tech"), PASSWORD)
+    # A bundle holding another sandbox's certificate only: the first one is refused.
+    other = tmp_path_factory.mktemp("tls-other") / "cert.pem"
+    start(tmp_path_factory, "--tls", "--cert-out", str(other)).stop()
+    assert other.read_bytes() != cert.read_bytes()
+    monkeypatch.setenv("SSL_CERT_FILE", str(other))
+    with pytest.raises(rescue.TlsError):
+        rescue.Client(sandbox.base_url, system_roots=True).login(email("tech"), PASSWORD)
+
+
 def test_missing_ca_file_is_invalid_argument(tmp_path: Path) -> None:
     with pytest.raises(rescue.InvalidArgument, match="ca_file"):
         rescue.Client("https://localhost:1/API/", ca_file=tmp_path / "missing.pem")
