@@ -157,7 +157,7 @@ final class Sandbox
         $none = null;
         $line = stream_select($read, $none, $none, 30) === 1 ? fgets($pipes[1]) : false;
         fclose($pipes[1]);
-        if ($line === false || preg_match('#\Ahttp://[^/]+/API/\z#', rtrim($line)) !== 1) {
+        if ($line === false || preg_match('#\Ahttps?://[^/]+/API/\z#', rtrim($line)) !== 1) {
             $sandbox->stop();
             throw new RuntimeException("the sandbox printed no base URL: " . var_export($line, true));
         }
@@ -465,6 +465,36 @@ try {
         expectStatus('NETWORK', Status::NETWORK, function () use ($address, $code) {
             client("http://{$address}/API/", ['timeout' => 5])->requestLensPin($code);
         }, 'a refused port');
+    });
+
+    test('TLS: ca_file, and system_roots with the Linux system bundle', function () use ($sandboxBinary): void {
+        $cert = tempnam(sys_get_temp_dir(), 'rescue-cert');
+        $tls = Sandbox::start($sandboxBinary, ['--pin-interval-ms', '0', '--tls', '--cert-out', $cert]);
+        try {
+            expectStatus('TLS', Status::TLS, function () use ($tls) {
+                client($tls->url)->login('tech@sandbox.test', PASSWORD);
+            }, 'the built-in roots refuse the sandbox');
+            check(isPin(client($tls->url, ['ca_file' => $cert])->requestLensPin(['authcode' => AUTHCODES['tech']])),
+                'a PIN with ca_file');
+            // On Linux the system store is the bundle SSL_CERT_FILE names: the sandbox's certificate.
+            $saved = getenv('SSL_CERT_FILE');
+            putenv('SSL_CERT_FILE=' . $cert);
+            try {
+                check(isPin(client($tls->url, ['system_roots' => true])->requestLensPin(['authcode' => AUTHCODES['tech']])),
+                    'a PIN with system_roots');
+                expectStatus('TLS', Status::TLS, function () use ($tls) {
+                    client($tls->url, ['system_roots' => false])->login('tech@sandbox.test', PASSWORD);
+                }, 'system_roots false: the built-in roots');
+            } finally {
+                putenv($saved === false ? 'SSL_CERT_FILE' : 'SSL_CERT_FILE=' . $saved);
+            }
+            expectThrows(InvalidArgumentException::class, function () use ($tls) {
+                client($tls->url, ['system_roots' => 'yes']);
+            }, 'system_roots must be a bool');
+        } finally {
+            $tls->stop();
+            @unlink($cert);
+        }
     });
 
     test('session renewal', function () use ($main): void {

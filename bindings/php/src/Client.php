@@ -23,7 +23,8 @@ final class Client
     private const TEXT_FIELDS = ['cfield0', 'cfield1', 'cfield2', 'cfield3', 'cfield4', 'cfield5', 'tracking0'];
 
     private const OPTIONS = [
-        'timeout', 'ca_file', 'proxy', 'method', 'renew_session', 'allow_plain_http', 'library', 'header',
+        'timeout', 'ca_file', 'system_roots', 'proxy', 'method', 'renew_session', 'allow_plain_http', 'library',
+        'header',
     ];
 
     /** RESCUE_PIN_BUFFER_LEN in rescue.h: six digits and the NUL. */
@@ -43,11 +44,12 @@ final class Client
 
     /**
      * @param string|null $baseUrl the API's base URL; null: https://secure.logmeinrescue.com/API/
-     * @param array{timeout?: int|float, ca_file?: string, proxy?: string, method?: string,
-     *              renew_session?: bool, allow_plain_http?: bool, library?: string,
-     *              header?: string} $options
+     * @param array{timeout?: int|float, ca_file?: string, system_roots?: bool, proxy?: string,
+     *              method?: string, renew_session?: bool, allow_plain_http?: bool,
+     *              library?: string, header?: string} $options
      *        timeout: seconds for a whole call (default 30); ca_file: PEM roots to trust
-     *        instead of the built-in ones; proxy: proxy URL (else the *_PROXY variables);
+     *        instead of the built-in ones; system_roots: trust the system's certificate store
+     *        instead (default false; ca_file wins); proxy: proxy URL (else the *_PROXY variables);
      *        method: 'POST' (default) or 'GET'; renew_session: log in again once when a
      *        session expired (default true); allow_plain_http: allow http:// to another
      *        machine (default false: calls fail with INVALID_ARGUMENT); library, header: where librescue and its
@@ -68,6 +70,7 @@ final class Client
         $library = self::stringOption($options, 'library');
         $header = self::stringOption($options, 'header');
         $caFile = self::stringOption($options, 'ca_file');
+        $systemRoots = self::boolOption($options, 'system_roots');
         $proxy = self::stringOption($options, 'proxy');
         $timeoutMs = self::timeoutOption($options);
         $useGet = self::methodOption($options);
@@ -87,6 +90,9 @@ final class Client
             }
             if ($caFile !== null) {
                 $this->check($this->ffi->rescue_client_set_ca_file($handle, $this->text($caFile, 'ca_file')));
+            }
+            if ($systemRoots !== null) {
+                $this->check($this->ffi->rescue_client_set_system_roots($handle, $systemRoots));
             }
             if ($proxy !== null) {
                 $this->check($this->ffi->rescue_client_set_proxy($handle, $this->text($proxy, 'proxy')));
