@@ -64,5 +64,6 @@ extern const struct test boundary_tests[];
 extern const struct test renewal_tests[];
 extern const struct test field_tests[];
 extern const struct test proxy_tests[];
+extern const struct test fork_tests[];
 
 #endif
