@@ -19,8 +19,11 @@ use rescue_sandbox::{Config, Sandbox};
 
 const REQUESTS: usize = 200;
 
+/// (cfield0, PIN) of each request a process made.
+type Pins = Vec<(String, String)>;
+
 /// `REQUESTS` Lens PINs with `cfield0` = `who-N`: (cfield0, PIN) pairs, or the first error.
-fn request_pins(client: &Client, who: &str) -> Result<Vec<(String, String)>, String> {
+fn request_pins(client: &Client, who: &str) -> Result<Pins, String> {
     (0..REQUESTS)
         .map(|i| {
             let cfield0 = format!("{who}-{i}");
@@ -34,7 +37,7 @@ fn request_pins(client: &Client, who: &str) -> Result<Vec<(String, String)>, Str
 
 /// Logs in, pools a connection with one PIN, forks, and has both processes request PINs.
 /// Returns what the parent and the child got.
-fn fork_and_request(client: &Client) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn fork_and_request(client: &Client) -> (Pins, Pins) {
     client.login(TECH, PASSWORD).expect("login");
     client
         .request_lens_pin(&PinRequest::new().cfield0("before-fork"))
