@@ -82,7 +82,7 @@ windows-cargo-test: windows-deps
 	$(WIN_CC) $(WIN_C_WARN) -O2 -shared -s \
 	    -o $(WIN_TARGET_DIR)/$(WIN_TARGET)/debug/deps/bcryptprimitives.dll \
 	    tests/windows/processprng.c -ladvapi32
-	$(WIN_CARGO) test -p rescue $(WIN_CARGO_FLAGS)
+	$(WIN_CARGO) test -p rescue $(WIN_CARGO_FLAGS) --no-fail-fast
 
 windows-clean:
 	rm -rf $(WIN_OUT) $(WIN_TEST_BIN) $(WIN_TARGET_DIR)
