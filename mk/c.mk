@@ -61,7 +61,11 @@ INSTALLED = $(addprefix $(INSTALL_LIBDIR)/,librescue.so.$(RESCUE_VERSION) \
 INSTALLED_DIRS := $(BUILD)/installed-dirs
 LDCONFIG ?= ldconfig
 
-install: lib
+# Under sudo, root's PATH often lacks cargo (rustup installs it per user): install then
+# takes what `make` built.
+INSTALL_FROM := $(if $(shell command -v $(CARGO) 2>/dev/null),lib,$(LIB_DIR)/librescue.so.$(RESCUE_VERSION))
+
+install: $(INSTALL_FROM)
 	@mkdir -p $(BUILD)
 	@sh bindings/c/install-dirs.sh record $(INSTALLED_DIRS) $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_INCDIR)
 	install -d $(INSTALL_LIBDIR)/pkgconfig $(INSTALL_INCDIR)
@@ -84,6 +88,10 @@ uninstall:
 	rm -f $(INSTALLED)
 	@sh bindings/c/install-dirs.sh remove $(INSTALLED_DIRS) $(DESTDIR)$(PREFIX)
 	@sh bindings/c/loader.sh uninstall "$(PREFIX)" "$(DESTDIR)" "$(LDCONFIG)"
+
+$(LIB_DIR)/librescue.so.$(RESCUE_VERSION):
+	@echo "make: no $@ and no $(CARGO) in PATH: run make first (as yourself), then make install" >&2
+	@exit 1
 
 header:
 	RESCUE_UPDATE_HEADER=1 $(CARGO) build --lib
