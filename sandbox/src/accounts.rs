@@ -28,6 +28,11 @@ pub enum Behaviour {
     Disabled,
     /// Login works; every other call answers `ERROR`.
     Error,
+    /// The account only accepts logins from listed IP addresses and this one is not listed:
+    /// SOAP `login` answers `login_GlobalIpRestricted`, `login.aspx` answers `ERROR` (the
+    /// plain-text pages have no word for it). requestAuthCode and authcode PIN requests work.
+    #[serde(alias = "ip_restricted")]
+    IpRestricted,
 }
 
 impl Behaviour {
@@ -92,8 +97,9 @@ pub const BUILTIN_PASSWORD: &str = "sandbox";
 /// | deleted@sandbox.test | deleted | `sabazl9xjms8m4aujkhyqvwarl9w2ijg` |
 /// | disabled@sandbox.test | disabled | `8tdidic9u8zhv6uv4il90jp97w1vn8b4` |
 /// | error@sandbox.test | error | `ehfx9wfix2hhtqjscgdvqklahfzy8hpo` |
+/// | iprestricted@sandbox.test | ip-restricted | `g7qlp2xw9vdk4mzr1sbt8ycn0hfa6eju` |
 pub fn builtin_accounts() -> Vec<Account> {
-    const TABLE: [(&str, Behaviour, &str); 8] = [
+    const TABLE: [(&str, Behaviour, &str); 9] = [
         (
             "tech@sandbox.test",
             Behaviour::Ok,
@@ -133,6 +139,11 @@ pub fn builtin_accounts() -> Vec<Account> {
             "error@sandbox.test",
             Behaviour::Error,
             "ehfx9wfix2hhtqjscgdvqklahfzy8hpo",
+        ),
+        (
+            "iprestricted@sandbox.test",
+            Behaviour::IpRestricted,
+            "g7qlp2xw9vdk4mzr1sbt8ycn0hfa6eju",
         ),
     ];
     TABLE

@@ -79,15 +79,125 @@ impl Params {
     }
 }
 
-/// A method's result, before it is laid out as text.
+/// A result word: what a method decided, before a front spells it as plain text
+/// (`NOTLOGGEDIN`) or as a SOAP enum member (`requestPINCode_NotLoggedIn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Word {
+    Ok,
+    Error,
+    Invalid,
+    LimitReached,
+    /// SOAP only (`login_GlobalIpRestricted`); the `.aspx` page says `ERROR`.
+    GlobalIpRestricted,
+    NotLoggedIn,
+    NotTechnician,
+    NoTechConsoleRunning,
+    OutOfPinCodes,
+    PollRateExceeded,
+    InvalidSecretAuthCode,
+    UserIsDeleted,
+    UserDeletedOrDisabled,
+    NoAccessToLens,
+}
+
+impl Word {
+    /// The word the `.aspx` pages answer.
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            Word::Ok => "OK",
+            Word::Error | Word::GlobalIpRestricted => "ERROR",
+            Word::Invalid => "INVALID",
+            Word::LimitReached => "LIMITREACHED",
+            Word::NotLoggedIn => "NOTLOGGEDIN",
+            Word::NotTechnician => "NOTTECHNICIAN",
+            Word::NoTechConsoleRunning => "NOTECHCONSOLERUNNING",
+            Word::OutOfPinCodes => "OUTOFPINCODES",
+            Word::PollRateExceeded => "POLLRATEEXCEEDED",
+            Word::InvalidSecretAuthCode => "INVALID_SECRETAUTHCODE",
+            Word::UserIsDeleted => "USER_IS_DELETED",
+            Word::UserDeletedOrDisabled => "USER_DELETED_OR_DISABLED",
+            Word::NoAccessToLens => "NO_ACCESS_TO_LENS",
+        }
+    }
+
+    /// The SOAP enum member after `<enum>_` (API.md: `requestPINCode_OutOfPINCodes`).
+    pub(crate) fn soap(self) -> &'static str {
+        match self {
+            Word::Ok => "OK",
+            Word::Error => "Error",
+            Word::Invalid => "Invalid",
+            Word::LimitReached => "LimitReached",
+            Word::GlobalIpRestricted => "GlobalIpRestricted",
+            Word::NotLoggedIn => "NotLoggedIn",
+            Word::NotTechnician => "NotTechnician",
+            Word::NoTechConsoleRunning => "NoTechConsoleRunning",
+            Word::OutOfPinCodes => "OutOfPINCodes",
+            Word::PollRateExceeded => "PollRateExceeded",
+            Word::InvalidSecretAuthCode => "Invalid_SecretAuthCode",
+            Word::UserIsDeleted => "User_Is_Deleted",
+            Word::UserDeletedOrDisabled => "User_Deleted_Or_Disabled",
+            Word::NoAccessToLens => "NoAccessToLens",
+        }
+    }
+
+    /// The name `/sandbox/logins` counts a login under: the plain word, except for the
+    /// IP restriction, which has none.
+    fn login_record(self) -> &'static str {
+        match self {
+            Word::GlobalIpRestricted => "GLOBALIPRESTRICTED",
+            word => word.text(),
+        }
+    }
+}
+
+/// How a call reached the sandbox; recorded with each PIN (`transport` in the inspection JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transport {
+    Get,
+    Post,
+    Soap11,
+    Soap12,
+}
+
+impl Transport {
+    /// `post`, `get`, `soap11` or `soap12`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Transport::Get => "get",
+            Transport::Post => "post",
+            Transport::Soap11 => "soap11",
+            Transport::Soap12 => "soap12",
+        }
+    }
+
+    /// The HTTP method it used: SOAP always POSTs.
+    pub(crate) fn http_method(self) -> &'static str {
+        match self {
+            Transport::Get => "GET",
+            _ => "POST",
+        }
+    }
+}
+
+/// A method's result, before a front lays it out.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Answer {
-    /// A bare status word such as `OK` or `INVALID`.
-    Word(&'static str),
+    /// A bare result word such as `OK` or `INVALID`.
+    Word(Word),
     /// `OK` with an authcode.
     AuthCode(String),
-    /// `OK` with a PIN, zero-padded when laid out.
+    /// `OK` with a PIN, zero-padded when laid out as text.
     PinCode(u32),
+}
+
+impl Answer {
+    /// The result word: `OK` for the answers that carry a value.
+    pub(crate) fn word(&self) -> Word {
+        match self {
+            Answer::Word(word) => *word,
+            Answer::AuthCode(_) | Answer::PinCode(_) => Word::Ok,
+        }
+    }
 }
 
 /// What to do with the session cookie.
@@ -105,20 +215,21 @@ pub(crate) struct Service {
 }
 
 impl Service {
-    /// Runs one method. `session` is the `ASP.NET_SessionId` cookie, `post` whether it came by POST.
+    /// Runs one method: the only place that decides, whichever front (`.aspx` or SOAP)
+    /// parsed the call. `session` is the `ASP.NET_SessionId` cookie.
     pub(crate) fn call(
         &self,
         method: Method,
         params: Params,
         session: Option<&str>,
-        post: bool,
+        transport: Transport,
     ) -> (Answer, Cookie) {
         let now = Instant::now();
         match method {
             Method::Login => self.login(params, session, now),
             Method::Logout => {
                 let answer = self.logout(session, now);
-                let cookie = if answer == Answer::Word("OK") {
+                let cookie = if answer == Answer::Word(Word::Ok) {
                     Cookie::Clear
                 } else {
                     Cookie::Keep
@@ -127,11 +238,11 @@ impl Service {
             }
             Method::RequestAuthCode => (self.request_auth_code(params), Cookie::Keep),
             Method::RequestLensPinCode => (
-                self.request_pin(params, session, true, post, now),
+                self.request_pin(params, session, true, transport, now),
                 Cookie::Keep,
             ),
             Method::RequestPinCode => (
-                self.request_pin(params, session, false, post, now),
+                self.request_pin(params, session, false, transport, now),
                 Cookie::Keep,
             ),
         }
@@ -162,7 +273,7 @@ impl Service {
         let email = params.email.as_deref().unwrap_or("");
         let (answer, cookie) = self.log_in(&params, session, now);
         if let Answer::Word(word) = answer {
-            self.state.record_login_attempt(email, word);
+            self.state.record_login_attempt(email, word.login_record());
         }
         (answer, cookie)
     }
@@ -173,41 +284,45 @@ impl Service {
             .state
             .count_login_call(params.email.as_deref().unwrap_or(""), now)
         {
-            return (Answer::Word("LIMITREACHED"), Cookie::Keep);
+            return (Answer::Word(Word::LimitReached), Cookie::Keep);
         }
         match self.check_password(params) {
+            // The password is right but this client's address is not on the account's list.
+            Some(id) if self.accounts.get(id).behaviour == Behaviour::IpRestricted => {
+                (Answer::Word(Word::GlobalIpRestricted), Cookie::Keep)
+            }
             Some(id) => {
                 let sid = self.state.log_in(id, session, now);
-                (Answer::Word("OK"), Cookie::Set(sid))
+                (Answer::Word(Word::Ok), Cookie::Set(sid))
             }
-            None => (Answer::Word("INVALID"), Cookie::Keep),
+            None => (Answer::Word(Word::Invalid), Cookie::Keep),
         }
     }
 
     fn logout(&self, session: Option<&str>, now: Instant) -> Answer {
         let Some(sid) = session else {
-            return Answer::Word("NOTLOGGEDIN");
+            return Answer::Word(Word::NotLoggedIn);
         };
         match self.state.touch(sid, now) {
-            None => Answer::Word("NOTLOGGEDIN"),
+            None => Answer::Word(Word::NotLoggedIn),
             // The error account fails at everything but logging in; its session stays.
             Some(id) if self.accounts.get(id).behaviour == Behaviour::Error => {
-                Answer::Word("ERROR")
+                Answer::Word(Word::Error)
             }
             Some(_) => {
                 self.state.log_out(sid, now);
-                Answer::Word("OK")
+                Answer::Word(Word::Ok)
             }
         }
     }
 
     fn request_auth_code(&self, params: Params) -> Answer {
         match self.check_password(&params) {
-            None => Answer::Word("INVALID"),
+            None => Answer::Word(Word::Invalid),
             Some(id) => {
                 let account = self.accounts.get(id);
                 if account.behaviour == Behaviour::Error {
-                    Answer::Word("ERROR")
+                    Answer::Word(Word::Error)
                 } else {
                     Answer::AuthCode(account.authcode.clone())
                 }
@@ -221,42 +336,42 @@ impl Service {
         params: Params,
         session: Option<&str>,
         lens: bool,
-        post: bool,
+        transport: Transport,
         now: Instant,
     ) -> Answer {
         // An empty authcode counts as absent, as an empty form field would in ASP.NET code.
         let id = match params.authcode.as_deref().filter(|c| !c.is_empty()) {
             Some(code) => match self.accounts.by_authcode(code) {
-                None => return Answer::Word("INVALID_SECRETAUTHCODE"),
+                None => return Answer::Word(Word::InvalidSecretAuthCode),
                 Some(id) => match self.accounts.get(id).behaviour {
-                    Behaviour::Deleted => return Answer::Word("USER_IS_DELETED"),
-                    Behaviour::Disabled => return Answer::Word("USER_DELETED_OR_DISABLED"),
+                    Behaviour::Deleted => return Answer::Word(Word::UserIsDeleted),
+                    Behaviour::Disabled => return Answer::Word(Word::UserDeletedOrDisabled),
                     _ => id,
                 },
             },
             None => match session.and_then(|sid| self.state.touch(sid, now)) {
-                None => return Answer::Word("NOTLOGGEDIN"),
+                None => return Answer::Word(Word::NotLoggedIn),
                 Some(id) => id,
             },
         };
         let fields = params.pin_fields;
         let no_console_needed = fields[NOTECHCONSOLE].as_deref() == Some("1");
         match self.accounts.get(id).behaviour {
-            Behaviour::NotTechnician => return Answer::Word("NOTTECHNICIAN"),
-            Behaviour::Error => return Answer::Word("ERROR"),
-            Behaviour::NoPins => return Answer::Word("OUTOFPINCODES"),
-            Behaviour::NoLens if lens => return Answer::Word("NO_ACCESS_TO_LENS"),
+            Behaviour::NotTechnician => return Answer::Word(Word::NotTechnician),
+            Behaviour::Error => return Answer::Word(Word::Error),
+            Behaviour::NoPins => return Answer::Word(Word::OutOfPinCodes),
+            Behaviour::NoLens if lens => return Answer::Word(Word::NoAccessToLens),
             Behaviour::ConsoleOffline if !no_console_needed => {
-                return Answer::Word("NOTECHCONSOLERUNNING")
+                return Answer::Word(Word::NoTechConsoleRunning)
             }
             _ => {}
         }
         if !fields_valid(&fields) {
-            return Answer::Word("ERROR");
+            return Answer::Word(Word::Error);
         }
-        match self.state.create_pin(id, lens, fields, post, now) {
+        match self.state.create_pin(id, lens, fields, transport, now) {
             Ok(pin) => Answer::PinCode(pin),
-            Err(PinRefusal::PollRate) => Answer::Word("POLLRATEEXCEEDED"),
+            Err(PinRefusal::PollRate) => Answer::Word(Word::PollRateExceeded),
         }
     }
 }

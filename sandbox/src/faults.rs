@@ -20,7 +20,8 @@ pub(crate) const HUGE_LEN: u64 = 64 * 1024 * 1024;
 /// How the answer to an API call is produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Variant {
-    /// The normal service with the vendor page's layout (`OK PINCODE:012345`).
+    /// The normal service with the layout production traffic implies (`OK\r\nPINCODE:012345`);
+    /// the `crlf` kind is an alias of it.
     Normal,
     /// Normal behaviour after a delay.
     Slow(Duration),
@@ -38,8 +39,8 @@ pub(crate) enum Variant {
     Empty,
     /// 200 `SOMETHING_NEW`.
     Unknown,
-    /// Normal behaviour, laid out `OK\r\nPINCODE:012345\r\n`.
-    Crlf,
+    /// Normal behaviour, laid out on one line as the vendor page shows it: `OK PINCODE:012345`.
+    OneLine,
     /// Normal behaviour, laid out `OK PINCODE: 012345`.
     Spaced,
     /// `login.aspx` answers HTTP 503 (and is recorded as a login attempt); every other
@@ -65,7 +66,9 @@ impl Variant {
             "huge" => Variant::Huge,
             "empty" => Variant::Empty,
             "unknown" => Variant::Unknown,
-            "crlf" => Variant::Crlf,
+            // The default layout since SOAP came (issue 11); old `crlf` URLs keep working.
+            "crlf" => Variant::Normal,
+            "oneline" => Variant::OneLine,
             "spaced" => Variant::Spaced,
             "login-503" => Variant::LoginUnavailable,
             _ => return None,

@@ -1,4 +1,5 @@
-//! HTTP glue: routes, parameter decoding, cookies and the text layout of answers.
+//! HTTP glue: routes, parameter decoding, cookies and the text layout of answers; the
+//! SOAP front of `API.asmx` (encoding in [`crate::soap`]) shares the cookie handling.
 
 use std::sync::Arc;
 
@@ -9,8 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::api::{Answer, Cookie, Method, Params, Service};
+use crate::api::{Answer, Cookie, Method, Params, Service, Transport};
 use crate::faults::Variant;
+use crate::soap::{self, Version};
+use crate::wsdl;
 
 /// Largest request body read; larger ones get 413.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
@@ -18,20 +21,30 @@ pub(crate) const MAX_BODY: usize = 64 * 1024;
 const SESSION_COOKIE: &str = "ASP.NET_SessionId";
 const TEXT: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
-/// All routes: inspection endpoints by exact path, API paths case-insensitively in the fallback.
-pub(crate) fn router(service: Arc<Service>) -> Router {
+/// All routes: inspection endpoints by exact path, API paths case-insensitively in the
+/// fallback. `https` is the scheme the WSDL's service address uses.
+pub(crate) fn router(service: Arc<Service>, https: bool) -> Router {
     Router::new()
         .route("/sandbox/sessions", get(sessions))
         .route("/sandbox/reset", post(reset))
         .route("/sandbox/expire", post(expire))
         .route("/sandbox/logins", get(logins))
         .route("/sandbox/password", post(password))
-        .fallback(api)
+        .fallback(move |state: State<Arc<Service>>, request: Request| api(state, request, https))
         .with_state(service)
 }
 
-/// Splits `/API/<method>` or `/fault/<kind>/API/<method>`, ignoring ASCII case.
-pub(crate) fn parse_api_path(path: &str) -> Option<(Variant, Method)> {
+/// What an API path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A `<method>.aspx` page (HTTP GET and POST).
+    Page(Method),
+    /// `API.asmx`: SOAP 1.1 and 1.2 by POST, the WSDL and help page by GET.
+    Asmx,
+}
+
+/// Splits `/API/<page>` or `/fault/<kind>/API/<page>`, ignoring ASCII case.
+pub(crate) fn parse_api_path(path: &str) -> Option<(Variant, Target)> {
     let mut segments = path.strip_prefix('/')?.split('/');
     let first = segments.next()?;
     let variant = if first.eq_ignore_ascii_case("api") {
@@ -45,24 +58,48 @@ pub(crate) fn parse_api_path(path: &str) -> Option<(Variant, Method)> {
     } else {
         return None;
     };
-    let method = Method::from_segment(segments.next()?)?;
-    segments.next().is_none().then_some((variant, method))
+    let segment = segments.next()?;
+    let target = match Method::from_segment(segment) {
+        Some(method) => Target::Page(method),
+        None if segment.eq_ignore_ascii_case("api.asmx") => Target::Asmx,
+        None => return None,
+    };
+    segments.next().is_none().then_some((variant, target))
 }
 
-async fn api(State(service): State<Arc<Service>>, request: Request) -> Response {
-    let Some((variant, method)) = parse_api_path(request.uri().path()) else {
-        return plain(StatusCode::NOT_FOUND, "Not Found");
-    };
+/// The `hang` or `reset` fault a request meets before any HTTP answering, if any. The WSDL
+/// and help page (GET `API.asmx`) are never faulted, so a client can read a fault
+/// variant's WSDL and then call through that variant.
+pub(crate) fn transport_fault(method: &HttpMethod, path: &str) -> Option<Variant> {
+    match parse_api_path(path)? {
+        (_, Target::Asmx) if method == HttpMethod::GET => None,
+        (variant @ (Variant::Hang | Variant::Reset), _) => Some(variant),
+        _ => None,
+    }
+}
+
+async fn api(State(service): State<Arc<Service>>, request: Request, https: bool) -> Response {
+    match parse_api_path(request.uri().path()) {
+        None => plain(StatusCode::NOT_FOUND, "Not Found"),
+        Some((variant, Target::Page(method))) => page(&service, variant, method, request).await,
+        Some((variant, Target::Asmx)) => asmx(&service, variant, request, https).await,
+    }
+}
+
+fn method_not_allowed() -> Response {
+    let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}
+
+/// A `.aspx` page: parameters from the query string and form body, a plain-text answer.
+async fn page(service: &Service, variant: Variant, method: Method, request: Request) -> Response {
     let post = match *request.method() {
         HttpMethod::GET => false,
         HttpMethod::POST => true,
-        _ => {
-            let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-            return response;
-        }
+        _ => return method_not_allowed(),
     };
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
@@ -83,13 +120,134 @@ async fn api(State(service): State<Arc<Service>>, request: Request) -> Response 
         service.state.record_login_attempt(email, "HTTP 503");
         return plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
     }
-    let (answer, cookie) = service.call(method, params, session_cookie(&parts.headers), post);
-    let mut response = (
+    let transport = if post {
+        Transport::Post
+    } else {
+        Transport::Get
+    };
+    let session = session_cookie(&parts.headers);
+    let (answer, cookie) = service.call(method, params, session, transport);
+    let response = (
         StatusCode::OK,
         [(header::CONTENT_TYPE, TEXT)],
         layout(&answer, variant),
     )
         .into_response();
+    with_cookie(response, cookie)
+}
+
+/// `API.asmx`: SOAP calls by POST (the same handlers as the pages), the WSDL or the help
+/// page by GET.
+async fn asmx(service: &Service, variant: Variant, request: Request, https: bool) -> Response {
+    match *request.method() {
+        HttpMethod::GET => return describe(&request, https),
+        HttpMethod::POST => {}
+        _ => return method_not_allowed(),
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let Some(version) = Version::from_content_type(content_type) else {
+        return plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "API.asmx takes text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)",
+        );
+    };
+    if let Some(response) = variant.canned().filter(|_| variant != Variant::Unknown) {
+        return response;
+    }
+    if let Variant::Slow(delay) = variant {
+        tokio::time::sleep(delay).await;
+    }
+    let routed = match version {
+        Version::V11 => {
+            let action = parts
+                .headers
+                .get("soapaction")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()));
+            match soap::route_action(action.as_deref()) {
+                Ok(operation) => Some(operation),
+                Err(fault) => return soap_fault(version, &fault),
+            }
+        }
+        Version::V12 => None,
+    };
+    let (operation, params) = match soap::read_request(version, routed, &body) {
+        Ok(call) => call,
+        Err(fault) => return soap_fault(version, &fault),
+    };
+    if variant == Variant::Unknown {
+        return soap_xml(
+            version,
+            StatusCode::OK,
+            soap::unknown_word_xml(version, operation),
+        );
+    }
+    if variant == Variant::LoginUnavailable && operation.method == Method::Login {
+        let email = params.email.as_deref().unwrap_or("");
+        service.state.record_login_attempt(email, "HTTP 503");
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+    }
+    let session = session_cookie(&parts.headers);
+    let (answer, cookie) = service.call(operation.method, params, session, version.transport());
+    let xml = soap::answer_xml(version, operation, &answer);
+    with_cookie(soap_xml(version, StatusCode::OK, xml), cookie)
+}
+
+/// GET `API.asmx`: the WSDL with `?wsdl` (any case), else the help page.
+fn describe(request: &Request, https: bool) -> Response {
+    let wants_wsdl = request.uri().query().is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes()).any(|(name, _)| name.eq_ignore_ascii_case("wsdl"))
+    });
+    if !wants_wsdl {
+        return (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            wsdl::help_page(),
+        )
+            .into_response();
+    }
+    // The address is where the WSDL was fetched from, as ASMX does: a fault variant's WSDL
+    // sends the calls through that variant.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
+        .unwrap_or("localhost");
+    let scheme = if https { "https" } else { "http" };
+    let location = format!("{scheme}://{host}{}", request.uri().path());
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/xml; charset=utf-8"),
+        )],
+        wsdl::wsdl(&location),
+    )
+        .into_response()
+}
+
+fn soap_xml(version: Version, status: StatusCode, xml: String) -> Response {
+    let content_type = HeaderValue::from_static(version.content_type());
+    (status, [(header::CONTENT_TYPE, content_type)], xml).into_response()
+}
+
+/// Every fault is HTTP 500, as ASMX answers them.
+fn soap_fault(version: Version, fault: &soap::Fault) -> Response {
+    let xml = soap::fault_xml(version, fault);
+    soap_xml(version, StatusCode::INTERNAL_SERVER_ERROR, xml)
+}
+
+fn with_cookie(mut response: Response, cookie: Cookie) -> Response {
     let set_cookie = match cookie {
         Cookie::Keep => None,
         Cookie::Set(id) => Some(format!("{SESSION_COOKIE}={id}; path=/; HttpOnly")),
@@ -143,19 +301,20 @@ fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, value)| value.trim())
 }
 
-/// The answer text: the vendor page's layout, or the `crlf` / `spaced` variants'.
+/// The answer text: the layout production traffic implies (`OK\r\nPINCODE:012345`, no
+/// trailing newline), or the `oneline` / `spaced` variants' layout of the vendor page.
 fn layout(answer: &Answer, variant: Variant) -> String {
-    let (word, pair) = match answer {
-        Answer::Word(word) => (*word, None),
-        Answer::AuthCode(code) => ("OK", Some(("AUTHCODE", code.clone()))),
-        Answer::PinCode(pin) => ("OK", Some(("PINCODE", format!("{pin:06}")))),
+    let word = answer.word().text();
+    let pair = match answer {
+        Answer::Word(_) => None,
+        Answer::AuthCode(code) => Some(("AUTHCODE", code.clone())),
+        Answer::PinCode(pin) => Some(("PINCODE", format!("{pin:06}"))),
     };
     match (variant, pair) {
-        (Variant::Crlf, None) => format!("{word}\r\n"),
-        (Variant::Crlf, Some((key, value))) => format!("{word}\r\n{key}:{value}\r\n"),
-        (Variant::Spaced, Some((key, value))) => format!("{word} {key}: {value}"),
-        (_, Some((key, value))) => format!("{word} {key}:{value}"),
         (_, None) => word.to_owned(),
+        (Variant::OneLine, Some((key, value))) => format!("{word} {key}:{value}"),
+        (Variant::Spaced, Some((key, value))) => format!("{word} {key}: {value}"),
+        (_, Some((key, value))) => format!("{word}\r\n{key}:{value}"),
     }
 }
 
@@ -235,17 +394,27 @@ async fn expire(State(service): State<Arc<Service>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Word;
 
     #[test]
     fn parses_paths_case_insensitively() {
         assert_eq!(
             parse_api_path("/api/LOGIN.aspx"),
-            Some((Variant::Normal, Method::Login))
+            Some((Variant::Normal, Target::Page(Method::Login)))
         );
         assert_eq!(
-            parse_api_path("/Fault/CRLF/Api/requestPINCode.aspx"),
-            Some((Variant::Crlf, Method::RequestPinCode))
+            parse_api_path("/Fault/ONELINE/Api/requestPINCode.aspx"),
+            Some((Variant::OneLine, Target::Page(Method::RequestPinCode)))
         );
+        assert_eq!(
+            parse_api_path("/fault/crlf/API/login.aspx"),
+            Some((Variant::Normal, Target::Page(Method::Login)))
+        );
+        assert_eq!(
+            parse_api_path("/api/api.ASMX"),
+            Some((Variant::Normal, Target::Asmx))
+        );
+        assert_eq!(parse_api_path("/API/API.asmx/login"), None);
         assert_eq!(parse_api_path("/fault/nope/API/login.aspx"), None);
         assert_eq!(parse_api_path("/API/login.aspx/extra"), None);
         assert_eq!(parse_api_path("/API/"), None);
@@ -254,10 +423,14 @@ mod tests {
     #[test]
     fn lays_out_answers() {
         let pin = Answer::PinCode(12345);
-        assert_eq!(layout(&pin, Variant::Normal), "OK PINCODE:012345");
-        assert_eq!(layout(&pin, Variant::Crlf), "OK\r\nPINCODE:012345\r\n");
+        assert_eq!(layout(&pin, Variant::Normal), "OK\r\nPINCODE:012345");
+        assert_eq!(layout(&pin, Variant::OneLine), "OK PINCODE:012345");
         assert_eq!(layout(&pin, Variant::Spaced), "OK PINCODE: 012345");
-        assert_eq!(layout(&Answer::Word("INVALID"), Variant::Spaced), "INVALID");
+        let code = Answer::AuthCode("abc".into());
+        assert_eq!(layout(&code, Variant::Normal), "OK\r\nAUTHCODE:abc");
+        let invalid = Answer::Word(Word::Invalid);
+        assert_eq!(layout(&invalid, Variant::Spaced), "INVALID");
+        assert_eq!(layout(&invalid, Variant::Normal), "INVALID");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A local, faithful simulation of the LogMeIn Rescue API (`login.aspx`, `logout.aspx`,
-//! `requestAuthCode.aspx`, `requestLensPINCode.aspx`, `requestPINCode.aspx`) over real
-//! HTTP(S), for tests and demos in every language the client supports.
+//! `requestAuthCode.aspx`, `requestLensPINCode.aspx`, `requestPINCode.aspx`, and their SOAP
+//! 1.1/1.2 twin `API.asmx` with its WSDL) over real HTTP(S), for tests and demos in every
+//! language the client supports.
 //!
 //! Start one in-process with [`Sandbox::start`], or run the `rescue-sandbox` binary,
 //! which prints its base URL as its only line of output. The crate README lists the
@@ -17,7 +18,7 @@
 //!              Host: x\r\nConnection: close\r\n\r\n").unwrap();
 //! let mut reply = String::new();
 //! tcp.read_to_string(&mut reply).unwrap();
-//! assert!(reply.contains("OK PINCODE:"));
+//! assert!(reply.contains("OK\r\nPINCODE:"));
 //! assert_eq!(sandbox.sessions().len(), 1);
 //! ```
 
@@ -28,8 +29,10 @@ mod config;
 mod faults;
 mod http;
 mod server;
+mod soap;
 mod state;
 mod tls;
+mod wsdl;
 
 pub use accounts::{builtin_accounts, parse_accounts, Account, Behaviour, BUILTIN_PASSWORD};
 pub use config::Config;

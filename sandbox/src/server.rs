@@ -24,7 +24,7 @@ use crate::accounts::Directory;
 use crate::api::Service;
 use crate::config::Config;
 use crate::faults::{Variant, HANG_CAP};
-use crate::http::{parse_api_path, router, MAX_BODY};
+use crate::http::{router, transport_fault, MAX_BODY};
 use crate::state::{LoginAttempts, SessionRecord, State};
 use crate::tls;
 
@@ -244,7 +244,7 @@ async fn serve(
             pruning.state.prune(Instant::now());
         }
     });
-    let router = router(service);
+    let router = router(service, acceptor.is_some());
     loop {
         let stream = tokio::select! {
             _ = &mut stopped => return,
@@ -299,11 +299,7 @@ impl fmt::Display for NoAnswer {
 impl std::error::Error for NoAnswer {}
 
 async fn answer(mut router: Router, request: Request<Incoming>) -> Result<Response, NoAnswer> {
-    let transport_fault = match parse_api_path(request.uri().path()) {
-        Some((variant @ (Variant::Hang | Variant::Reset), _)) => Some(variant),
-        _ => None,
-    };
-    let Some(fault) = transport_fault else {
+    let Some(fault) = transport_fault(request.method(), request.uri().path()) else {
         let response = router.call(request.map(Body::new)).await;
         return Ok(response.unwrap_or_else(|never| match never {}));
     };

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Directory;
+use crate::api::Transport;
 
 /// How many PIN sessions are remembered; the oldest is forgotten (and its PIN freed) first.
 pub const MAX_RECORDED_SESSIONS: usize = 100_000;
@@ -55,8 +56,11 @@ pub struct SessionRecord {
     pub tracking0: Option<String>,
     /// The raw `notechconsole` parameter.
     pub notechconsole: Option<String>,
-    /// `"GET"` or `"POST"`.
+    /// The HTTP method: `"GET"` or `"POST"` (SOAP calls are POSTs).
     pub method: String,
+    /// How the PIN was requested: `"get"`, `"post"` (the `.aspx` pages), `"soap11"` or
+    /// `"soap12"` (`API.asmx`).
+    pub transport: String,
     /// Creation time, RFC 3339 UTC with milliseconds.
     pub time: String,
 }
@@ -70,7 +74,7 @@ struct PinSession {
     lens: bool,
     account: usize,
     fields: PinFields,
-    post: bool,
+    transport: Transport,
     time: SystemTime,
 }
 
@@ -239,7 +243,7 @@ impl State {
         account: usize,
         lens: bool,
         fields: PinFields,
-        post: bool,
+        transport: Transport,
         now: Instant,
     ) -> Result<u32, PinRefusal> {
         let time = SystemTime::now();
@@ -269,7 +273,7 @@ impl State {
             lens,
             account,
             fields,
-            post,
+            transport,
             time,
         });
         Ok(pin)
@@ -295,7 +299,8 @@ impl State {
                     cfield5: c5,
                     tracking0: t0,
                     notechconsole: ntc,
-                    method: if p.post { "POST" } else { "GET" }.to_owned(),
+                    method: p.transport.http_method().to_owned(),
+                    transport: p.transport.name().to_owned(),
                     time: rfc3339(p.time),
                 }
             })
@@ -402,7 +407,7 @@ mod tests {
         let now = Instant::now();
         for _ in 0..MAX_RECORDED_SESSIONS + 10 {
             assert!(state
-                .create_pin(0, true, Default::default(), false, now)
+                .create_pin(0, true, Default::default(), Transport::Get, now)
                 .is_ok());
         }
         let inner = state.lock();

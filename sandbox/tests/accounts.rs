@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 
-const ALL: [(&str, &str); 8] = [
+const ALL: [(&str, &str); 9] = [
     ("tech@sandbox.test", TECH_CODE),
     ("offline@sandbox.test", OFFLINE_CODE),
     ("admin@sandbox.test", ADMIN_CODE),
@@ -13,6 +13,7 @@ const ALL: [(&str, &str); 8] = [
     ("deleted@sandbox.test", DELETED_CODE),
     ("disabled@sandbox.test", DISABLED_CODE),
     ("error@sandbox.test", ERROR_CODE),
+    ("iprestricted@sandbox.test", IPRESTRICTED_CODE),
 ];
 
 /// Expected (login, requestAuthCode, Lens PIN, desktop PIN, Lens PIN with notechconsole=1).
@@ -62,6 +63,10 @@ fn expected(email: &str) -> [&'static str; 5] {
             "NOTLOGGEDIN",
         ],
         "error@sandbox.test" => ["OK", "ERROR", "ERROR", "ERROR", "ERROR"],
+        // login.aspx has no word for the IP restriction: ERROR, and no session.
+        "iprestricted@sandbox.test" => {
+            ["ERROR", "AUTH", "NOTLOGGEDIN", "NOTLOGGEDIN", "NOTLOGGEDIN"]
+        }
         _ => unreachable!(),
     }
 }
@@ -71,7 +76,7 @@ fn check(answer: &str, expected: &str, code: &str) {
         "PIN" => {
             pin_of(answer);
         }
-        "AUTH" => assert_eq!(answer, format!("OK AUTHCODE:{code}")),
+        "AUTH" => assert_eq!(answer, format!("OK\r\nAUTHCODE:{code}")),
         word => assert_eq!(answer, word),
     }
 }
@@ -145,6 +150,7 @@ fn every_account_with_its_authcode(post: bool) {
         match email {
             "deleted@sandbox.test" => want[2..].fill("USER_IS_DELETED"),
             "disabled@sandbox.test" => want[2..].fill("USER_DELETED_OR_DISABLED"),
+            "iprestricted@sandbox.test" => want[2..].fill("PIN"),
             _ => {}
         }
         let mut client = Client::new();
@@ -333,7 +339,7 @@ fn accounts_file_replaces_the_builtin_set() {
         &format!("{base}requestAuthCode.aspx"),
         &[("email", &first.email), ("pwd", &first.password)],
     );
-    assert_eq!(reply.body, format!("OK AUTHCODE:{}", first.authcode));
+    assert_eq!(reply.body, format!("OK\r\nAUTHCODE:{}", first.authcode));
     let builtin = client.get(
         &format!("{base}login.aspx"),
         &[("email", TECH), ("pwd", PASSWORD)],

@@ -133,7 +133,7 @@ fn tls_writes_the_certificate_before_the_url() {
         &format!("{url}requestAuthCode.aspx"),
         &[("email", TECH), ("pwd", PASSWORD)],
     );
-    assert_eq!(reply.body, format!("OK AUTHCODE:{TECH_CODE}"));
+    assert_eq!(reply.body, format!("OK\r\nAUTHCODE:{TECH_CODE}"));
     signal(&child, libc::SIGTERM);
     assert_eq!(finish(child).0, Some(0));
     std::fs::remove_dir_all(&dir).unwrap();

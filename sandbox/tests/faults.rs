@@ -53,48 +53,63 @@ fn html_empty_and_unknown_bodies() {
 }
 
 #[test]
-fn crlf_layout_carries_real_values() {
+fn oneline_layout_carries_real_values() {
     let sandbox = sandbox();
-    let base = sandbox.fault_url("crlf");
+    let base = sandbox.fault_url("oneline");
     let mut client = Client::new();
     let auth = client.post(
         &format!("{base}requestAuthCode.aspx"),
         &[("email", TECH), ("pwd", PASSWORD)],
     );
-    assert_eq!(auth.body, format!("OK\r\nAUTHCODE:{TECH_CODE}\r\n"));
-    let pin = client
+    assert_eq!(auth.body, format!("OK AUTHCODE:{TECH_CODE}"));
+    let body = client
         .get(
             &format!("{base}requestLensPINCode.aspx"),
             &[("authcode", TECH_CODE)],
         )
         .body;
-    let digits = pin
-        .strip_prefix("OK\r\nPINCODE:")
-        .unwrap()
-        .strip_suffix("\r\n")
-        .unwrap();
-    assert_eq!(sandbox.sessions()[0].pin, digits);
-    assert_eq!(
-        client
+    assert_eq!(sandbox.sessions()[0].pin, pin_after(&body, "OK PINCODE:"));
+    let login = client.get(
+        &format!("{base}login.aspx"),
+        &[("email", TECH), ("pwd", PASSWORD)],
+    );
+    assert_eq!(login.body, "OK");
+    let refused = client.get(&format!("{base}requestPINCode.aspx"), &[("authcode", "x")]);
+    assert_eq!(refused.body, "INVALID_SECRETAUTHCODE");
+    // The login session is shared with the normal API, which answers in its own layout.
+    let pin = client.post(&format!("{}requestPINCode.aspx", sandbox.base_url()), &[]);
+    assert_eq!(sandbox.sessions()[1].pin, pin_of(&pin.body));
+}
+
+#[test]
+fn crlf_is_the_default_layout_and_an_alias_of_it() {
+    let sandbox = sandbox();
+    for base in [sandbox.base_url(), sandbox.fault_url("crlf")] {
+        let mut client = Client::new();
+        let auth = client.post(
+            &format!("{base}requestAuthCode.aspx"),
+            &[("email", TECH), ("pwd", PASSWORD)],
+        );
+        // No trailing newline: production code cuts the code at offset 13 to the end.
+        assert_eq!(auth.body, format!("OK\r\nAUTHCODE:{TECH_CODE}"));
+        assert_eq!(&auth.body[13..], TECH_CODE);
+        let body = client
             .get(
-                &format!("{base}login.aspx"),
-                &[("email", TECH), ("pwd", PASSWORD)]
+                &format!("{base}requestLensPINCode.aspx"),
+                &[("authcode", TECH_CODE)],
             )
-            .body,
-        "OK\r\n"
-    );
-    assert_eq!(
-        client
-            .get(&format!("{base}requestPINCode.aspx"), &[("authcode", "x")])
-            .body,
-        "INVALID_SECRETAUTHCODE\r\n"
-    );
-    // Sessions are shared with the normal API.
-    pin_of(
-        &client
-            .get(&format!("{}requestPINCode.aspx", sandbox.base_url()), &[])
-            .body,
-    );
+            .body;
+        let pin = pin_of(&body);
+        assert_eq!(&body[12..], pin, "offset 12 is the PIN");
+        assert_eq!(sandbox.sessions().last().unwrap().pin, pin);
+        let login = client.get(
+            &format!("{base}login.aspx"),
+            &[("email", TECH), ("pwd", PASSWORD)],
+        );
+        assert_eq!(login.body, "OK");
+        let refused = client.get(&format!("{base}requestPINCode.aspx"), &[("authcode", "x")]);
+        assert_eq!(refused.body, "INVALID_SECRETAUTHCODE");
+    }
 }
 
 #[test]

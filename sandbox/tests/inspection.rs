@@ -53,6 +53,7 @@ fn records_are_byte_exact_by_get_and_post() {
             tracking0: Some("track+0".into()),
             notechconsole: Some("0".into()),
             method: method.into(),
+            transport: method.to_ascii_lowercase(),
             time: record.time.clone(),
         };
         assert_eq!(record, &expected);

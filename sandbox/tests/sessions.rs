@@ -42,7 +42,7 @@ fn the_eleventh_login_within_three_minutes_is_limitreached() {
         &format!("{base}requestAuthCode.aspx"),
         &[("email", TECH), ("pwd", PASSWORD)],
     );
-    assert_eq!(auth.body, format!("OK AUTHCODE:{TECH_CODE}"));
+    assert_eq!(auth.body, format!("OK\r\nAUTHCODE:{TECH_CODE}"));
     // The last successful login's session still works.
     pin_of(&client.get(&format!("{base}requestPINCode.aspx"), &[]).body);
     sandbox.reset();

@@ -15,6 +15,7 @@ pub const NOPINS_CODE: &str = "ma51fmfe21sj39k99k4t0pst4zn91j3z";
 pub const DELETED_CODE: &str = "sabazl9xjms8m4aujkhyqvwarl9w2ijg";
 pub const DISABLED_CODE: &str = "8tdidic9u8zhv6uv4il90jp97w1vn8b4";
 pub const ERROR_CODE: &str = "ehfx9wfix2hhtqjscgdvqklahfzy8hpo";
+pub const IPRESTRICTED_CODE: &str = "g7qlp2xw9vdk4mzr1sbt8ycn0hfa6eju";
 
 /// A sandbox without the poll-rate limit, so tests can request PINs back to back.
 pub fn sandbox() -> Sandbox {
@@ -117,10 +118,15 @@ pub fn agent(timeout: Duration) -> ureq::Agent {
         .into()
 }
 
-/// Parses `OK PINCODE:dddddd` and returns the PIN.
+/// Parses the default layout `OK\r\nPINCODE:dddddd` and returns the PIN.
 pub fn pin_of(body: &str) -> String {
+    pin_after(body, "OK\r\nPINCODE:")
+}
+
+/// Checks that `body` is `prefix` then six digits (nothing after), and returns the digits.
+pub fn pin_after(body: &str, prefix: &str) -> String {
     let pin = body
-        .strip_prefix("OK PINCODE:")
+        .strip_prefix(prefix)
         .unwrap_or_else(|| panic!("not a PIN answer: {body:?}"));
     assert_eq!(pin.len(), 6, "{body:?}");
     assert!(pin.bytes().all(|b| b.is_ascii_digit()), "{body:?}");
