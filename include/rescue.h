@@ -85,6 +85,10 @@ typedef enum rescue_status_code {
      */
     RESCUE_STATUS_NO_ACCESS_TO_LENS = 12,
     /**
+     * The account only accepts logins from listed IP addresses (SOAP login only).
+     */
+    RESCUE_STATUS_GLOBAL_IP_RESTRICTED = 13,
+    /**
      * An argument is NULL where that is not allowed, not UTF-8, or malformed. Nothing sent.
      */
     RESCUE_STATUS_INVALID_ARGUMENT = 100,
@@ -120,7 +124,33 @@ typedef enum rescue_status_code {
      * A bug in librescue was caught (a Rust panic); the call did not complete.
      */
     RESCUE_STATUS_PANIC = 108,
+    /**
+     * Over SOAP, the service answered a `soap:Fault` (HTTP 500).
+     */
+    RESCUE_STATUS_SOAP_FAULT = 109,
 } rescue_status_code;
+
+/**
+ * The values of `rescue_transport`; the numbers are stable.
+ */
+typedef enum rescue_transport_code {
+    /**
+     * The `.aspx` pages with a form body (default).
+     */
+    RESCUE_TRANSPORT_HTTP_POST = 0,
+    /**
+     * The `.aspx` pages with a query string.
+     */
+    RESCUE_TRANSPORT_HTTP_GET = 1,
+    /**
+     * `API.asmx`, SOAP 1.1.
+     */
+    RESCUE_TRANSPORT_SOAP_1_1 = 2,
+    /**
+     * `API.asmx`, SOAP 1.2.
+     */
+    RESCUE_TRANSPORT_SOAP_1_2 = 3,
+} rescue_transport_code;
 
 /**
  * A client of the Rescue API: its settings, connection pool and login session.
@@ -139,6 +169,12 @@ typedef struct rescue_client rescue_client;
  * pass back (see `rescue_status_name`).
  */
 typedef uint32_t rescue_status;
+
+/**
+ * How calls travel: one of the `rescue_transport_code` values. A plain `uint32_t`, so any
+ * number C passes is checked rather than trusted.
+ */
+typedef uint32_t rescue_transport;
 
 /**
  * The parameters of a PIN request. Every member is optional: a NULL string is not sent,
@@ -268,7 +304,8 @@ rescue_status rescue_client_set_proxy(struct rescue_client *client,
 
 /**
  * `true`: send parameters in the query string (GET); `false` (default): as a form (POST),
- * which keeps secrets out of URLs and proxy logs.
+ * which keeps secrets out of URLs and proxy logs. The same as `rescue_client_set_transport`
+ * with `RESCUE_TRANSPORT_HTTP_GET` or `RESCUE_TRANSPORT_HTTP_POST`.
  *
  * # Safety
  *
@@ -276,6 +313,20 @@ rescue_status rescue_client_set_proxy(struct rescue_client *client,
  */
 rescue_status rescue_client_set_use_get(struct rescue_client *client,
                                         bool use_get);
+
+/**
+ * How calls travel, one of the `rescue_transport_code` values: `RESCUE_TRANSPORT_HTTP_POST`
+ * (0, default), `RESCUE_TRANSPORT_HTTP_GET` (1), `RESCUE_TRANSPORT_SOAP_1_1` (2) or
+ * `RESCUE_TRANSPORT_SOAP_1_2` (3): the `.aspx` pages or `API.asmx` under the same base URL.
+ * Keeps the login session, so a session started over one transport is used over another.
+ * Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for any other number or a NULL client.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client.
+ */
+rescue_status rescue_client_set_transport(struct rescue_client *client,
+                                          rescue_transport transport);
 
 /**
  * `true` (default): a PIN request answered `NOTLOGGEDIN` logs in again with the last

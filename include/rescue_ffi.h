@@ -16,6 +16,7 @@ typedef enum rescue_status_code {
     RESCUE_STATUS_USER_IS_DELETED = 10,
     RESCUE_STATUS_USER_DELETED_OR_DISABLED = 11,
     RESCUE_STATUS_NO_ACCESS_TO_LENS = 12,
+    RESCUE_STATUS_GLOBAL_IP_RESTRICTED = 13,
     RESCUE_STATUS_INVALID_ARGUMENT = 100,
     RESCUE_STATUS_FIELD_TOO_LONG = 101,
     RESCUE_STATUS_BUFFER_TOO_SMALL = 102,
@@ -25,11 +26,21 @@ typedef enum rescue_status_code {
     RESCUE_STATUS_HTTP_STATUS = 106,
     RESCUE_STATUS_UNEXPECTED_RESPONSE = 107,
     RESCUE_STATUS_PANIC = 108,
+    RESCUE_STATUS_SOAP_FAULT = 109,
 } rescue_status_code;
+
+typedef enum rescue_transport_code {
+    RESCUE_TRANSPORT_HTTP_POST = 0,
+    RESCUE_TRANSPORT_HTTP_GET = 1,
+    RESCUE_TRANSPORT_SOAP_1_1 = 2,
+    RESCUE_TRANSPORT_SOAP_1_2 = 3,
+} rescue_transport_code;
 
 typedef struct rescue_client rescue_client;
 
 typedef uint32_t rescue_status;
+
+typedef uint32_t rescue_transport;
 
 typedef struct rescue_pin_request {
     const char *cfield0;
@@ -62,6 +73,9 @@ rescue_status rescue_client_set_proxy(struct rescue_client *client,
 
 rescue_status rescue_client_set_use_get(struct rescue_client *client,
                                         bool use_get);
+
+rescue_status rescue_client_set_transport(struct rescue_client *client,
+                                          rescue_transport transport);
 
 rescue_status rescue_client_set_renew_session(struct rescue_client *client,
                                               bool renew);

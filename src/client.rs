@@ -5,14 +5,15 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cookies::Jar;
+use crate::encoding::Transport;
 use crate::error::Error;
 use crate::pin::Pin;
 use crate::renewal::{Renewal, Verdict, DEFAULT_LIMIT_COOLDOWN};
 use crate::request::{reject_nul, PinRequest};
-use crate::response::{self, Key};
+use crate::response::{Answer, Key};
 use crate::secret::Secret;
 use crate::status::Status;
-use crate::transport::{Call, Settings, Transport};
+use crate::transport::{self as wire, Call, Settings};
 
 /// The public Rescue service.
 pub const DEFAULT_BASE_URL: &str = "https://secure.logmeinrescue.com/API/";
@@ -34,7 +35,7 @@ pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
-    method: Method,
+    transport: Transport,
     ca_file: Option<PathBuf>,
     system_roots: bool,
     proxy: Option<String>,
@@ -50,7 +51,7 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
-            method: Method::Post,
+            transport: Transport::HttpPost,
             ca_file: None,
             system_roots: false,
             proxy: None,
@@ -84,9 +85,18 @@ impl ClientBuilder {
         self
     }
 
-    /// POST (default) or GET.
+    /// POST (default) or GET: the `.aspx` pages with a form or a query string. The same as
+    /// [`transport`](Self::transport) with [`Transport::HttpPost`] or [`Transport::HttpGet`].
     pub fn method(mut self, method: Method) -> Self {
-        self.method = method;
+        self.transport = method.into();
+        self
+    }
+
+    /// How calls travel: HTTP POST (default), HTTP GET, SOAP 1.1 or SOAP 1.2 (`API.asmx`
+    /// under the same base URL). Every call, session renewal and the clear-text refusal
+    /// work the same over each.
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
         self
     }
 
@@ -156,11 +166,11 @@ impl ClientBuilder {
         if let Some(proxy) = &self.proxy {
             reject_nul("proxy", proxy)?;
         }
-        let transport = Transport::new(&Settings {
+        let transport = wire::Transport::new(&Settings {
             base_url: &self.base_url,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
-            use_get: self.method == Method::Get,
+            transport: self.transport,
             ca_file: self.ca_file.as_deref(),
             system_roots: self.system_roots,
             proxy: self.proxy.as_deref(),
@@ -224,7 +234,7 @@ struct Credentials {
 }
 
 struct Inner {
-    transport: Transport,
+    transport: wire::Transport,
     renew_session: bool,
     /// Each public call's deadline is this far from its start.
     timeout: Duration,
@@ -270,7 +280,7 @@ impl Client {
         let reply = self.send_login(&credentials, deadline)?;
         let mut session = self.session();
         session.keep_cookies(&reply.set_cookies);
-        response::parse(&reply.body, None)?;
+        reply.answer.read(None)?;
         session.logged_in(credentials);
         Ok(())
     }
@@ -287,7 +297,7 @@ impl Client {
         session.renewal.reset();
         drop(session);
         self.inner.session.renewal_ended.notify_all();
-        response::parse(&result?, None).map(drop)
+        result?.read(None).map(drop)
     }
 
     /// `requestAuthCode.aspx`: the account's secret authcode, which authenticates PIN
@@ -301,10 +311,9 @@ impl Client {
             &[("email", email), ("pwd", password)],
             deadline,
         );
-        let body = body?;
-        let body = zeroize::Zeroizing::new(body);
-        let code = response::parse(&body, Some(Key::AuthCode))?.unwrap_or_default();
-        Ok(code.to_owned())
+        let answer = body?;
+        let code = answer.read(Some(Key::AuthCode))?.unwrap_or_default();
+        Ok(code.into_owned())
     }
 
     /// `requestLensPINCode.aspx`: a PIN code for a Rescue Lens (camera) session.
@@ -333,13 +342,13 @@ impl Client {
             }
         }
         let (answer, generation) = self.exchange(call, &params, deadline);
-        match answer.and_then(|body| parse_pin(&body)) {
+        match answer.and_then(|answer| parse_pin(&answer)) {
             Err(Error::Service(Status::NotLoggedIn))
                 if renews && self.renew(generation, deadline)? =>
             {
                 self.exchange(call, &params, deadline)
                     .0
-                    .and_then(|body| parse_pin(&body))
+                    .and_then(|answer| parse_pin(&answer))
             }
             answer => answer,
         }
@@ -392,7 +401,7 @@ impl Client {
         let mut session = self.session();
         let outcome = reply.and_then(|reply| {
             session.keep_cookies(&reply.set_cookies);
-            response::parse(&reply.body, None).map(drop)
+            reply.answer.read(None).map(drop)
         });
         let result = match outcome {
             Ok(()) => {
@@ -425,7 +434,7 @@ impl Client {
         &self,
         credentials: &Credentials,
         deadline: Instant,
-    ) -> Result<crate::transport::Reply, Error> {
+    ) -> Result<wire::Reply, Error> {
         let params = [
             ("email", credentials.email.expose()),
             ("pwd", credentials.password.expose()),
@@ -443,7 +452,7 @@ impl Client {
         call: Call,
         params: &[(&str, &str)],
         deadline: Instant,
-    ) -> (Result<String, Error>, u64) {
+    ) -> (Result<Answer, Error>, u64) {
         let (cookie, generation) = self.cookie_header();
         let answer = self
             .inner
@@ -453,7 +462,7 @@ impl Client {
                 if !reply.set_cookies.is_empty() {
                     self.session().keep_cookies(&reply.set_cookies);
                 }
-                reply.body
+                reply.answer
             });
         (answer, generation)
     }
@@ -495,7 +504,7 @@ impl Drop for InFlight<'_> {
     }
 }
 
-pub(crate) fn parse_pin(body: &str) -> Result<Pin, Error> {
-    let digits = response::parse(body, Some(Key::PinCode))?.unwrap_or_default();
-    Pin::parse(digits).ok_or_else(|| Error::unexpected("the PIN code is not 6 digits", body))
+pub(crate) fn parse_pin(answer: &Answer) -> Result<Pin, Error> {
+    let digits = answer.read(Some(Key::PinCode))?.unwrap_or_default();
+    Pin::parse(&digits).ok_or_else(|| Error::unexpected("the PIN code is not 6 digits", &digits))
 }

@@ -69,6 +69,16 @@ pub enum Error {
     /// first 200 characters of the answer.
     #[error("unexpected response: {0}")]
     UnexpectedResponse(String),
+
+    /// Over SOAP, the service answered a `soap:Fault` (HTTP 500, e.g. an operation it does
+    /// not know).
+    #[error("the service answered a SOAP fault ({code}): {text}")]
+    SoapFault {
+        /// The fault code, e.g. `soap:Client`.
+        code: String,
+        /// The first 200 characters of the fault's text (never the request).
+        text: String,
+    },
 }
 
 /// The class of an [`Error`], without its details.
@@ -90,11 +100,13 @@ pub enum ErrorKind {
     HttpStatus,
     /// [`Error::UnexpectedResponse`].
     UnexpectedResponse,
+    /// [`Error::SoapFault`].
+    SoapFault,
 }
 
 impl ErrorKind {
     /// The conditions on this side of the service, in numeric order.
-    pub const CLIENT_SIDE: [ErrorKind; 7] = [
+    pub const CLIENT_SIDE: [ErrorKind; 8] = [
         ErrorKind::InvalidArgument,
         ErrorKind::FieldTooLong,
         ErrorKind::Network,
@@ -102,11 +114,13 @@ impl ErrorKind {
         ErrorKind::Tls,
         ErrorKind::HttpStatus,
         ErrorKind::UnexpectedResponse,
+        ErrorKind::SoapFault,
     ];
 
     /// The stable number of this class, shared by every language: a service status's own
     /// number (0–99, see [`Status`]), or 100 and up for conditions on this side. 102
-    /// (`BUFFER_TOO_SMALL`) and 108 (`PANIC`) exist only at the C boundary.
+    /// (`BUFFER_TOO_SMALL`) and 108 (`PANIC`) exist only at the C boundary; 109 is
+    /// `SOAP_FAULT`.
     pub const fn code(self) -> u32 {
         match self {
             ErrorKind::Service(status) => status.code(),
@@ -117,6 +131,7 @@ impl ErrorKind {
             ErrorKind::Tls => 105,
             ErrorKind::HttpStatus => 106,
             ErrorKind::UnexpectedResponse => 107,
+            ErrorKind::SoapFault => 109,
         }
     }
 
@@ -132,6 +147,7 @@ impl ErrorKind {
             ErrorKind::Tls => "TLS",
             ErrorKind::HttpStatus => "HTTP_STATUS",
             ErrorKind::UnexpectedResponse => "UNEXPECTED_RESPONSE",
+            ErrorKind::SoapFault => "SOAP_FAULT",
         }
     }
 }
@@ -150,6 +166,7 @@ impl Error {
             Error::Tls(_) => ErrorKind::Tls,
             Error::HttpStatus(_) => ErrorKind::HttpStatus,
             Error::UnexpectedResponse(_) => ErrorKind::UnexpectedResponse,
+            Error::SoapFault { .. } => ErrorKind::SoapFault,
         }
     }
 

@@ -20,22 +20,25 @@
 
 mod client;
 mod cookies;
+mod encoding;
 mod error;
 pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod pin;
-mod renewal;
 #[cfg(feature = "python")]
 mod python;
+mod renewal;
 mod request;
 mod response;
 mod secret;
+mod soap;
 mod status;
 mod transport;
 
 pub use client::{Client, ClientBuilder, Method, DEFAULT_BASE_URL};
+pub use encoding::{ParseTransportError, Transport};
 pub use error::{Error, ErrorKind};
 pub use pin::{Pin, JOIN_URL_PREFIX};
 pub use request::{Field, PinRequest};

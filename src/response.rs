@@ -1,12 +1,79 @@
-//! Reading the service's plain-text answers.
+//! Reading the service's answers: plain text from the `.aspx` pages, or a SOAP response,
+//! into one shape the client reads (a status, then the value the call returns).
 //!
 //! The layout is not pinned down (API.md): the vendor page shows `OK PINCODE:123456`,
 //! production traffic implies `OK\r\nPINCODE:123456`, and one page puts a space after the
 //! colon. So: the first whitespace-separated token is the status, compared as a whole word;
 //! after `OK` comes `KEY:` and the value, with any whitespace between; a BOM is skipped.
 
+use std::borrow::Cow;
+
+use zeroize::Zeroizing;
+
 use crate::error::Error;
+use crate::soap;
 use crate::status::Status;
+
+/// An answer of the service, in the encoding it came in. Zeroed when dropped: an authcode
+/// answer holds a secret.
+pub(crate) enum Answer {
+    /// An `.aspx` page's text.
+    Text(Zeroizing<String>),
+    /// A SOAP response, and the XML it was read from (for the excerpt of an error).
+    Soap(soap::Answer, Zeroizing<String>),
+}
+
+impl Answer {
+    /// The call's outcome: `Ok(None)` for a bare `OK` when `key` is `None`, `Ok(Some(value))`
+    /// for the value `key` names, the documented status as [`Error::Service`], anything else
+    /// as [`Error::UnexpectedResponse`]. A SOAP PIN is padded back to six digits.
+    pub(crate) fn read(&self, key: Option<Key>) -> Result<Option<Cow<'_, str>>, Error> {
+        match self {
+            Answer::Text(body) => Ok(parse(body, key)?.map(Cow::Borrowed)),
+            Answer::Soap(answer, xml) => read_soap(answer, xml, key),
+        }
+    }
+}
+
+fn read_soap<'a>(
+    answer: &'a soap::Answer,
+    xml: &str,
+    key: Option<Key>,
+) -> Result<Option<Cow<'a, str>>, Error> {
+    // An authcode answer's XML may hold the code: errors about it never quote it.
+    let xml = match key {
+        Some(Key::AuthCode) => "(not quoted: it may hold the authcode)",
+        _ => xml,
+    };
+    let word = answer
+        .result
+        .as_deref()
+        .ok_or_else(|| Error::unexpected("a SOAP response without its result", xml))?;
+    let status =
+        soap::status(word).ok_or_else(|| Error::unexpected("unknown return value", word))?;
+    if status != Status::Ok {
+        return Err(Error::Service(status));
+    }
+    match key {
+        None => Ok(None),
+        Some(Key::PinCode) => {
+            let pin = answer
+                .pin
+                .as_deref()
+                .ok_or_else(|| Error::unexpected("OK without a PIN code", xml))?;
+            let digits = soap::pin_digits(pin)
+                .ok_or_else(|| Error::unexpected("the PIN code is not 6 digits", pin))?;
+            Ok(Some(Cow::Owned(digits)))
+        }
+        Some(Key::AuthCode) => match answer.auth_code.as_deref() {
+            Some(code) if !code.is_empty() => Ok(Some(Cow::Borrowed(code))),
+            // Never the XML: it would hold nothing useful and might hold the code.
+            _ => Err(Error::UnexpectedResponse(
+                "requestAuthCode_OK without an sAuthCode".to_owned(),
+            )),
+        },
+    }
+}
 
 /// The key of the value an `OK` answer carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -36,11 +36,14 @@ pub enum Status {
     UserDeletedOrDisabled = 11,
     /// `NO_ACCESS_TO_LENS`: the user has no permission to use Rescue Lens.
     NoAccessToLens = 12,
+    /// `GLOBAL_IP_RESTRICTED`: the account only accepts logins from listed IP addresses.
+    /// Answered by SOAP's `login` only (`login_GlobalIpRestricted`).
+    GlobalIpRestricted = 13,
 }
 
 impl Status {
     /// Every status, in numeric order.
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 14] = [
         Status::Ok,
         Status::Error,
         Status::Invalid,
@@ -54,6 +57,7 @@ impl Status {
         Status::UserIsDeleted,
         Status::UserDeletedOrDisabled,
         Status::NoAccessToLens,
+        Status::GlobalIpRestricted,
     ];
 
     /// The word the service answers with, e.g. `"POLLRATEEXCEEDED"`.
@@ -72,6 +76,7 @@ impl Status {
             Status::UserIsDeleted => "USER_IS_DELETED",
             Status::UserDeletedOrDisabled => "USER_DELETED_OR_DISABLED",
             Status::NoAccessToLens => "NO_ACCESS_TO_LENS",
+            Status::GlobalIpRestricted => "GLOBAL_IP_RESTRICTED",
         }
     }
 
@@ -100,6 +105,9 @@ impl Status {
                 "the user whose authcode was given is deleted or disabled"
             }
             Status::NoAccessToLens => "the user does not have permission to access Rescue Lens",
+            Status::GlobalIpRestricted => {
+                "the account only accepts logins from its listed IP addresses"
+            }
         }
     }
 

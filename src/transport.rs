@@ -12,7 +12,9 @@ use ureq::{Agent, Proxy, ProxyProtocol};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
+use crate::response::Answer;
 use crate::secret::Secret;
+use crate::soap;
 
 #[cfg(unix)]
 mod fork;
@@ -35,7 +37,7 @@ pub(crate) enum Call {
 }
 
 impl Call {
-    const ALL: [Call; 5] = [
+    pub(crate) const ALL: [Call; 5] = [
         Call::Login,
         Call::Logout,
         Call::RequestAuthCode,
@@ -59,7 +61,7 @@ pub(crate) struct Settings<'a> {
     pub base_url: &'a str,
     pub timeout: Duration,
     pub connect_timeout: Duration,
-    pub use_get: bool,
+    pub transport: crate::Transport,
     pub ca_file: Option<&'a Path>,
     /// Trust the system's certificate store instead of the built-in roots (no `ca_file`).
     pub system_roots: bool,
@@ -68,9 +70,9 @@ pub(crate) struct Settings<'a> {
     pub allow_plain_http: bool,
 }
 
-/// A successful exchange: HTTP 200 with its body and cookies.
+/// A completed exchange: the service's answer (to be read by the client) and its cookies.
 pub(crate) struct Reply {
-    pub body: String,
+    pub answer: Answer,
     pub set_cookies: Vec<String>,
 }
 
@@ -89,7 +91,9 @@ pub(crate) struct Transport {
     config: ureq::config::Config,
     /// The URL of each [`Call`], in [`Call::ALL`] order, built once.
     urls: Vec<String>,
-    use_get: bool,
+    /// `<base>API.asmx`, for the SOAP transports.
+    soap_url: String,
+    transport: crate::Transport,
     /// Credentials must not travel in clear text by accident: plain `http://` off this
     /// machine is refused at each call (not when built, so that C callers can still allow
     /// it with a setter after `rescue_client_new`).
@@ -142,7 +146,8 @@ impl Transport {
                 .iter()
                 .map(|call| format!("{base}{}", call.page()))
                 .collect(),
-            use_get: settings.use_get,
+            soap_url: format!("{base}{}", soap::ENDPOINT),
+            transport: settings.transport,
             refuse_clear_text: clear_text_off_machine && !settings.allow_plain_http,
             origin,
             connect_timeout: settings.connect_timeout,
@@ -171,44 +176,45 @@ impl Transport {
         if left.is_zero() {
             return Err(self.out_of_time());
         }
-        let url = &self.urls[call as usize];
-        let result = if self.use_get {
-            let mut request = self
-                .agent()
-                .get(url)
-                .config()
-                .timeout_global(Some(left))
-                .timeout_connect(Some(self.connect_timeout.min(left)))
-                .build()
-                .query_pairs(params.iter().copied());
-            if let Some(cookie) = cookie {
-                request = request.header("cookie", cookie.expose());
+        let timeouts = (left, self.connect_timeout);
+        let result = match self.transport.soap() {
+            None if self.transport == crate::Transport::HttpGet => {
+                let url = &self.urls[call as usize];
+                prepare(self.agent().get(url), timeouts, cookie)
+                    .query_pairs(params.iter().copied())
+                    .call()
             }
-            request.call()
-        } else {
-            // The form is built here rather than by ureq so that the buffer holding the
-            // password or authcode is zeroed once sent.
-            let body = Zeroizing::new(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(params.iter().copied())
-                    .finish(),
-            );
-            let mut request = self
-                .agent()
-                .post(url)
-                .config()
-                .timeout_global(Some(left))
-                .timeout_connect(Some(self.connect_timeout.min(left)))
-                .build()
-                .content_type("application/x-www-form-urlencoded");
-            if let Some(cookie) = cookie {
-                request = request.header("cookie", cookie.expose());
+            None => {
+                // The form is built here rather than by ureq so that the buffer holding the
+                // password or authcode is zeroed once sent.
+                let body = Zeroizing::new(
+                    form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(params.iter().copied())
+                        .finish(),
+                );
+                prepare(
+                    self.agent().post(&self.urls[call as usize]),
+                    timeouts,
+                    cookie,
+                )
+                .content_type("application/x-www-form-urlencoded")
+                .send(body.as_bytes())
             }
-            request.send(body.as_bytes())
+            Some(version) => {
+                let envelope = soap::envelope(version, call, params)?;
+                let mut request = prepare(self.agent().post(&self.soap_url), timeouts, cookie)
+                    .content_type(version.content_type());
+                if version == soap::Version::V11 {
+                    request = request.header("soapaction", soap::soap_action(call));
+                }
+                request.send(envelope.as_bytes())
+            }
         };
         let mut response = result.map_err(|e| self.map_error(e))?;
         let status = response.status().as_u16();
-        if status != 200 {
+        // ASMX answers a fault with HTTP 500 and the fault in the body.
+        let soap_fault_possible = self.transport.soap().is_some() && status == 500;
+        if status != 200 && !soap_fault_possible {
             return Err(Error::HttpStatus(status));
         }
         let set_cookies = response
@@ -223,8 +229,27 @@ impl Transport {
             .limit(BODY_CAP)
             .read_to_vec()
             .map_err(|e| self.map_error(e))?;
-        let body = decode_body(bytes)?;
-        Ok(Reply { body, set_cookies })
+        let body = Zeroizing::new(decode_body(bytes)?);
+        let answer = match self.transport.soap() {
+            None => Answer::Text(body),
+            Some(version) => match soap::read(version, call, &body) {
+                Ok(soap::Body::Response(answer)) if status == 200 => Answer::Soap(answer, body),
+                Ok(soap::Body::Fault(fault)) => {
+                    return Err(Error::SoapFault {
+                        code: fault.code,
+                        text: fault.text,
+                    })
+                }
+                // A 500 without a readable fault is just an HTTP error.
+                _ if status != 200 => return Err(Error::HttpStatus(status)),
+                Ok(soap::Body::Response(_)) => unreachable!("status is 200 here"),
+                Err(error) => return Err(error),
+            },
+        };
+        Ok(Reply {
+            answer,
+            set_cookies,
+        })
     }
 
     /// This process's agent.
@@ -344,6 +369,23 @@ impl Transport {
 /// An agent with an empty pool and a fresh resolver cache.
 fn new_agent(config: ureq::config::Config) -> Agent {
     Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default())
+}
+
+/// Gives `request` what is left of the call's deadline and the session's cookie.
+fn prepare<B>(
+    request: ureq::RequestBuilder<B>,
+    (left, connect_timeout): (Duration, Duration),
+    cookie: Option<&Secret>,
+) -> ureq::RequestBuilder<B> {
+    let mut request = request
+        .config()
+        .timeout_global(Some(left))
+        .timeout_connect(Some(connect_timeout.min(left)))
+        .build();
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie.expose());
+    }
+    request
 }
 
 /// An I/O error of connecting (to the proxy, when there is one), not of an open connection.

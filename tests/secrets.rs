@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use rescue::{Client, Method, PinRequest};
+use rescue::{Client, PinRequest, Transport};
 
 const SECRET_PASSWORD: &str = "pw-Zq81-never-shown";
 const SECRET_CODE: &str = "code-Xk27-never-shown";
@@ -59,7 +59,7 @@ fn the_session_cookie_never_shows() {
 fn failures_never_show_secrets() {
     let sandbox = sandbox();
     let mut shown = Vec::new();
-    for method in [Method::Post, Method::Get] {
+    for transport in Transport::ALL {
         for base in [
             sandbox.base_url(),
             sandbox.fault_url("status-500"),
@@ -70,7 +70,7 @@ fn failures_never_show_secrets() {
         ] {
             let client = Client::builder()
                 .base_url(base)
-                .method(method)
+                .transport(transport)
                 .timeout(Duration::from_millis(500))
                 .build()
                 .expect("client");
@@ -88,7 +88,7 @@ fn failures_never_show_secrets() {
             }
         }
     }
-    assert!(shown.len() > 30, "the failure paths ran");
+    assert!(shown.len() > 60, "the failure paths ran");
     for text in shown {
         assert!(!text.contains(SECRET_PASSWORD), "{text}");
         assert!(!text.contains(SECRET_CODE), "{text}");

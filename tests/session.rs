@@ -11,7 +11,7 @@ use rescue_sandbox::Config;
 
 #[test]
 fn renews_an_expired_session_once() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         client.login(TECH, PASSWORD).expect("login");

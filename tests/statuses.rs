@@ -5,14 +5,14 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use rescue::{Error, Method, PinRequest, Status};
+use rescue::{Error, PinRequest, Status, Transport};
 use rescue_sandbox::Config;
 
 fn service(status: Status) -> Result<(), Error> {
     Err(Error::Service(status))
 }
 
-fn lens_pin_as(email: &str, method: Method, request: &PinRequest) -> Result<(), Error> {
+fn lens_pin_as(email: &str, method: Transport, request: &PinRequest) -> Result<(), Error> {
     let sandbox = sandbox();
     let client = client(&sandbox.base_url(), method);
     client.login(email, PASSWORD)?;
@@ -21,7 +21,7 @@ fn lens_pin_as(email: &str, method: Method, request: &PinRequest) -> Result<(), 
 
 #[test]
 fn login_ok_and_invalid() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         assert_eq!(client.login(TECH, "wrong"), service(Status::Invalid));
@@ -47,7 +47,7 @@ fn login_ok_and_invalid() {
 
 #[test]
 fn login_limit_reached_on_the_eleventh_call() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         for _ in 0..10 {
@@ -59,7 +59,7 @@ fn login_limit_reached_on_the_eleventh_call() {
 
 #[test]
 fn not_logged_in_without_a_session() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         assert_eq!(
@@ -75,7 +75,7 @@ fn not_logged_in_without_a_session() {
 
 #[test]
 fn account_behaviours() {
-    both_methods(|method| {
+    every_transport(|method| {
         let empty = PinRequest::new();
         assert_eq!(
             lens_pin_as("error@sandbox.test", method, &empty),
@@ -110,7 +110,7 @@ fn account_behaviours() {
 
 #[test]
 fn no_lens_account_still_gets_desktop_pins() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         client
@@ -124,7 +124,7 @@ fn no_lens_account_still_gets_desktop_pins() {
 
 #[test]
 fn poll_rate_exceeded_within_a_second() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox_with(Config::default());
         let client = client(&sandbox.base_url(), method);
         client.login(TECH, PASSWORD).expect("login");
@@ -140,7 +140,7 @@ fn poll_rate_exceeded_within_a_second() {
 
 #[test]
 fn auth_codes() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         let code = client
@@ -166,7 +166,7 @@ fn auth_codes() {
 
 #[test]
 fn authcode_statuses() {
-    both_methods(|method| {
+    every_transport(|method| {
         let sandbox = sandbox();
         let client = client(&sandbox.base_url(), method);
         let with_code = |code: &str| {

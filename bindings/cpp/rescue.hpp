@@ -175,6 +175,12 @@ public:
     /// GET (query string) instead of POST (form, the default).
     void set_use_get(bool use_get) { detail::check(rescue_client_set_use_get(client_, use_get)); }
 
+    /// How calls travel: RESCUE_TRANSPORT_HTTP_POST (default), RESCUE_TRANSPORT_HTTP_GET,
+    /// RESCUE_TRANSPORT_SOAP_1_1 or RESCUE_TRANSPORT_SOAP_1_2.
+    void set_transport(rescue_transport transport) {
+        detail::check(rescue_client_set_transport(client_, transport));
+    }
+
     /// Whether NOTLOGGEDIN logs in again and retries once (default: yes).
     void set_renew_session(bool renew) {
         detail::check(rescue_client_set_renew_session(client_, renew));

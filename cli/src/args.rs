@@ -43,9 +43,13 @@ pub struct Target {
     /// Seconds the whole call may take (login, PIN request and logout each get this).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
     pub timeout: f64,
-    /// Send parameters in the query string (GET) instead of a form body (POST).
-    #[arg(long)]
+    /// Send parameters in the query string (GET) instead of a form body (POST); the same
+    /// as `--transport http-get`.
+    #[arg(long, conflicts_with = "transport")]
     pub get: bool,
+    /// How calls travel: http-post (default), http-get, soap11 or soap12.
+    #[arg(long, value_name = "TRANSPORT", value_parser = parse_transport)]
+    pub transport: Option<rescue::Transport>,
     /// Trust the certificates in this PEM file instead of the built-in roots.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
@@ -109,4 +113,9 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
         Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
         _ => Err("expected seconds between 0 and 86400".to_owned()),
     }
+}
+
+fn parse_transport(text: &str) -> Result<rescue::Transport, String> {
+    text.parse()
+        .map_err(|e: rescue::ParseTransportError| e.to_string())
 }

@@ -22,8 +22,9 @@ impl From<rescue::Error> for Failure {
 impl Failure {
     /// The process exit code (documented in the README):
     /// 1 other, 2 usage (clap), 3 missing credentials, 4 invalid argument, 5 field too
-    /// long, 6 network, 7 timeout, 8 TLS, 9 HTTP status, 10 unexpected response, and
-    /// 20 + the status number for a service answer (21 ERROR … 32 NO_ACCESS_TO_LENS).
+    /// long, 6 network, 7 timeout, 8 TLS, 9 HTTP status, 10 unexpected response, 11 SOAP
+    /// fault, and 20 + the status number for a service answer (21 ERROR … 33
+    /// GLOBAL_IP_RESTRICTED).
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Other(_) => 1,
@@ -36,7 +37,8 @@ impl Failure {
                 ErrorKind::Tls => 8,
                 ErrorKind::HttpStatus => 9,
                 ErrorKind::UnexpectedResponse => 10,
-                // Status numbers are 0..=12 and stay below 100 by design.
+                ErrorKind::SoapFault => 11,
+                // Status numbers are 0..=13 and stay below 100 by design.
                 ErrorKind::Service(status) => 20 + status.code() as u8,
             },
         }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use rescue::{Client, Method, Pin, PinRequest};
+use rescue::{Client, Pin, PinRequest, Transport};
 use rescue_sandbox::{Config, Sandbox, BUILTIN_PASSWORD};
 
 use args::{Cli, Command, Target};
@@ -78,10 +78,10 @@ fn connect(target: &Target, authcode_allowed: bool) -> Result<Connection, Failur
     let mut builder = Client::builder()
         .base_url(base_url)
         .timeout(Duration::from_secs_f64(target.timeout))
-        .method(if target.get {
-            Method::Get
-        } else {
-            Method::Post
+        .transport(match (target.transport, target.get) {
+            (Some(transport), _) => transport,
+            (None, true) => Transport::HttpGet,
+            (None, false) => Transport::HttpPost,
         });
     if let Some(ca_file) = &target.ca_file {
         builder = builder.ca_file(ca_file);

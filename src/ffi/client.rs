@@ -8,7 +8,8 @@ use std::time::Duration;
 use super::panic::guard;
 use super::status::rescue_status;
 use super::util::{opt_str_arg, str_arg};
-use crate::client::{Client, ClientBuilder, Method};
+use crate::client::{Client, ClientBuilder};
+use crate::encoding::Transport;
 use crate::error::Error;
 
 // ===== impl rescue_client =====
@@ -34,7 +35,7 @@ struct State {
 struct Settings {
     base_url: Option<String>,
     timeout: Option<Duration>,
-    method: Option<Method>,
+    transport: Option<Transport>,
     ca_file: Option<PathBuf>,
     system_roots: Option<bool>,
     proxy: Option<String>,
@@ -52,8 +53,8 @@ impl Settings {
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
-        if let Some(method) = self.method {
-            builder = builder.method(method);
+        if let Some(transport) = self.transport {
+            builder = builder.transport(transport);
         }
         if let Some(ca_file) = &self.ca_file {
             builder = builder.ca_file(ca_file);
@@ -273,7 +274,8 @@ pub unsafe extern "C" fn rescue_client_set_proxy(
 }
 
 /// `true`: send parameters in the query string (GET); `false` (default): as a form (POST),
-/// which keeps secrets out of URLs and proxy logs.
+/// which keeps secrets out of URLs and proxy logs. The same as `rescue_client_set_transport`
+/// with `RESCUE_TRANSPORT_HTTP_GET` or `RESCUE_TRANSPORT_HTTP_POST`.
 ///
 /// # Safety
 ///
@@ -286,11 +288,60 @@ pub unsafe extern "C" fn rescue_client_set_use_get(
     guard(|| {
         // SAFETY: the caller's promise.
         let client = unsafe { client_arg(client) }?;
-        let method = if use_get { Method::Get } else { Method::Post };
-        client.reconfigure(|s| s.method = Some(method))?;
+        let transport = if use_get {
+            Transport::HttpGet
+        } else {
+            Transport::HttpPost
+        };
+        client.reconfigure(|s| s.transport = Some(transport))?;
         Ok(())
     })
 }
+
+/// How calls travel, one of the `rescue_transport_code` values: `RESCUE_TRANSPORT_HTTP_POST`
+/// (0, default), `RESCUE_TRANSPORT_HTTP_GET` (1), `RESCUE_TRANSPORT_SOAP_1_1` (2) or
+/// `RESCUE_TRANSPORT_SOAP_1_2` (3): the `.aspx` pages or `API.asmx` under the same base URL.
+/// Keeps the login session, so a session started over one transport is used over another.
+/// Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for any other number or a NULL client.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client.
+#[no_mangle]
+pub unsafe extern "C" fn rescue_client_set_transport(
+    client: *mut rescue_client,
+    transport: rescue_transport,
+) -> rescue_status {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let client = unsafe { client_arg(client) }?;
+        let transport = usize::try_from(transport)
+            .ok()
+            .and_then(|index| Transport::ALL.get(index).copied())
+            .ok_or_else(|| Error::invalid("transport", "is not a RESCUE_TRANSPORT_* value"))?;
+        client.reconfigure(|s| s.transport = Some(transport))?;
+        Ok(())
+    })
+}
+
+/// How calls travel: one of the `rescue_transport_code` values. A plain `uint32_t`, so any
+/// number C passes is checked rather than trusted.
+pub type rescue_transport = u32;
+
+/// The values of `rescue_transport`; the numbers are stable.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum rescue_transport_code {
+    /// The `.aspx` pages with a form body (default).
+    RESCUE_TRANSPORT_HTTP_POST = 0,
+    /// The `.aspx` pages with a query string.
+    RESCUE_TRANSPORT_HTTP_GET = 1,
+    /// `API.asmx`, SOAP 1.1.
+    RESCUE_TRANSPORT_SOAP_1_1 = 2,
+    /// `API.asmx`, SOAP 1.2.
+    RESCUE_TRANSPORT_SOAP_1_2 = 3,
+}
+
 
 /// `true` (default): a PIN request answered `NOTLOGGEDIN` logs in again with the last
 /// successful `rescue_login`'s credentials and is retried once. `false`: it fails.
@@ -390,4 +441,23 @@ pub unsafe extern "C" fn rescue_logout(client: *mut rescue_client) -> rescue_sta
         client.current().logout()?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rescue_transport_code::*;
+    use crate::Transport;
+
+    #[test]
+    fn transport_numbers_are_the_cores() {
+        let c = [
+            RESCUE_TRANSPORT_HTTP_POST,
+            RESCUE_TRANSPORT_HTTP_GET,
+            RESCUE_TRANSPORT_SOAP_1_1,
+            RESCUE_TRANSPORT_SOAP_1_2,
+        ];
+        for (code, transport) in c.into_iter().zip(Transport::ALL) {
+            assert_eq!(code as u32, transport.code());
+        }
+    }
 }

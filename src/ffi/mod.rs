@@ -21,11 +21,13 @@ mod request;
 mod status;
 mod util;
 
+pub use client::rescue_transport_code::*;
 pub use client::{
     rescue_client, rescue_client_free, rescue_client_new, rescue_client_set_allow_plain_http,
     rescue_client_set_ca_file, rescue_client_set_proxy, rescue_client_set_renew_session,
-    rescue_client_set_system_roots, rescue_client_set_timeout_ms, rescue_client_set_use_get,
-    rescue_login, rescue_logout,
+    rescue_client_set_system_roots, rescue_client_set_timeout_ms, rescue_client_set_transport,
+    rescue_client_set_use_get, rescue_login, rescue_logout, rescue_transport,
+    rescue_transport_code,
 };
 pub use error::rescue_last_error_message;
 pub use request::{

@@ -46,6 +46,8 @@ pub enum rescue_status_code {
     RESCUE_STATUS_USER_DELETED_OR_DISABLED = 11,
     /// `NO_ACCESS_TO_LENS`: the user may not use Rescue Lens.
     RESCUE_STATUS_NO_ACCESS_TO_LENS = 12,
+    /// The account only accepts logins from listed IP addresses (SOAP login only).
+    RESCUE_STATUS_GLOBAL_IP_RESTRICTED = 13,
     /// An argument is NULL where that is not allowed, not UTF-8, or malformed. Nothing sent.
     RESCUE_STATUS_INVALID_ARGUMENT = 100,
     /// A PIN request field is longer than the service allows. Nothing sent.
@@ -64,6 +66,8 @@ pub enum rescue_status_code {
     RESCUE_STATUS_UNEXPECTED_RESPONSE = 107,
     /// A bug in librescue was caught (a Rust panic); the call did not complete.
     RESCUE_STATUS_PANIC = 108,
+    /// Over SOAP, the service answered a `soap:Fault` (HTTP 500).
+    RESCUE_STATUS_SOAP_FAULT = 109,
 }
 
 /// The C-only kinds, which have no core counterpart.
@@ -141,6 +145,7 @@ mod tests {
             RESCUE_STATUS_USER_IS_DELETED,
             RESCUE_STATUS_USER_DELETED_OR_DISABLED,
             RESCUE_STATUS_NO_ACCESS_TO_LENS,
+            RESCUE_STATUS_GLOBAL_IP_RESTRICTED,
         ];
         for (code, status) in service.into_iter().zip(Status::ALL) {
             assert_eq!(code as u32, status.code());
@@ -159,6 +164,7 @@ mod tests {
             (RESCUE_STATUS_TLS, Tls),
             (RESCUE_STATUS_HTTP_STATUS, HttpStatus),
             (RESCUE_STATUS_UNEXPECTED_RESPONSE, UnexpectedResponse),
+            (RESCUE_STATUS_SOAP_FAULT, SoapFault),
         ];
         for (code, kind) in client {
             assert_eq!(code as u32, kind.code());
@@ -176,7 +182,7 @@ mod tests {
 
     #[test]
     fn out_of_range_is_unknown() {
-        for value in [13, 99, 109, 1000, u32::MAX] {
+        for value in [14, 99, 110, 1000, u32::MAX] {
             assert_eq!(name(value), "UNKNOWN");
         }
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use rescue::{Client, Method};
+use rescue::{Client, Transport};
 use rescue_sandbox::{builtin_accounts, Config, Sandbox};
 
 pub const PASSWORD: &str = "sandbox";
@@ -21,10 +21,10 @@ pub fn sandbox_with(config: Config) -> Sandbox {
     Sandbox::start(config).expect("the sandbox starts")
 }
 
-pub fn client(base_url: &str, method: Method) -> Client {
+pub fn client(base_url: &str, transport: impl Into<Transport>) -> Client {
     Client::builder()
         .base_url(base_url)
-        .method(method)
+        .transport(transport.into())
         .timeout(Duration::from_secs(10))
         .build()
         .expect("a valid client")
@@ -39,9 +39,9 @@ pub fn authcode(email: &str) -> String {
         .expect("a built-in account")
 }
 
-/// Runs `test` once over POST and once over GET.
-pub fn both_methods(mut test: impl FnMut(Method)) {
-    for method in [Method::Post, Method::Get] {
-        test(method);
+/// Runs `test` once over each transport: HTTP POST, HTTP GET, SOAP 1.1 and SOAP 1.2.
+pub fn every_transport(mut test: impl FnMut(Transport)) {
+    for transport in Transport::ALL {
+        test(transport);
     }
 }

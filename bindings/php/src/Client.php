@@ -23,9 +23,12 @@ final class Client
     private const TEXT_FIELDS = ['cfield0', 'cfield1', 'cfield2', 'cfield3', 'cfield4', 'cfield5', 'tracking0'];
 
     private const OPTIONS = [
-        'timeout', 'ca_file', 'system_roots', 'proxy', 'method', 'renew_session', 'allow_plain_http', 'library',
-        'header',
+        'timeout', 'ca_file', 'system_roots', 'proxy', 'method', 'transport', 'renew_session', 'allow_plain_http',
+        'library', 'header',
     ];
+
+    /** The `transport` option's names, in `rescue_transport` order (RESCUE_TRANSPORT_*). */
+    private const TRANSPORTS = ['http-post', 'http-get', 'soap11', 'soap12'];
 
     /** RESCUE_PIN_BUFFER_LEN in rescue.h: six digits and the NUL. */
     private const PIN_BUFFER_LEN = 7;
@@ -45,12 +48,13 @@ final class Client
     /**
      * @param string|null $baseUrl the API's base URL; null: https://secure.logmeinrescue.com/API/
      * @param array{timeout?: int|float, ca_file?: string, system_roots?: bool, proxy?: string,
-     *              method?: string, renew_session?: bool, allow_plain_http?: bool,
+     *              method?: string, transport?: string, renew_session?: bool, allow_plain_http?: bool,
      *              library?: string, header?: string} $options
      *        timeout: seconds for a whole call (default 30); ca_file: PEM roots to trust
      *        instead of the built-in ones; system_roots: trust the system's certificate store
      *        instead (default false; ca_file wins); proxy: proxy URL (else the *_PROXY variables);
-     *        method: 'POST' (default) or 'GET'; renew_session: log in again once when a
+     *        method: 'POST' (default) or 'GET'; transport: 'http-post' (default), 'http-get',
+     *        'soap11' or 'soap12' (API.asmx; not together with method); renew_session: log in again once when a
      *        session expired (default true); allow_plain_http: allow http:// to another
      *        machine (default false: calls fail with INVALID_ARGUMENT); library, header: where librescue and its
      *        rescue_ffi.h are (see README). A null value leaves the default.
@@ -74,6 +78,10 @@ final class Client
         $proxy = self::stringOption($options, 'proxy');
         $timeoutMs = self::timeoutOption($options);
         $useGet = self::methodOption($options);
+        $transport = self::transportOption($options);
+        if ($useGet !== null && $transport !== null) {
+            throw new \InvalidArgumentException('give option "method" or option "transport", not both');
+        }
         $renew = self::boolOption($options, 'renew_session');
         $allowPlainHttp = self::boolOption($options, 'allow_plain_http');
 
@@ -99,6 +107,9 @@ final class Client
             }
             if ($useGet !== null) {
                 $this->check($this->ffi->rescue_client_set_use_get($handle, $useGet));
+            }
+            if ($transport !== null) {
+                $this->check($this->ffi->rescue_client_set_transport($handle, $transport));
             }
             if ($renew !== null) {
                 $this->check($this->ffi->rescue_client_set_renew_session($handle, $renew));
@@ -350,6 +361,22 @@ final class Client
             throw new \InvalidArgumentException('option "method" must be "POST" or "GET"');
         }
         return $method === 'GET';
+    }
+
+    /** The `rescue_transport` number of the `transport` option, null for the default. */
+    private static function transportOption(array $options): ?int
+    {
+        $transport = $options['transport'] ?? null;
+        if ($transport === null) {
+            return null;
+        }
+        $index = is_string($transport) ? array_search($transport, self::TRANSPORTS, true) : false;
+        if ($index === false) {
+            throw new \InvalidArgumentException(
+                'option "transport" must be one of "' . implode('", "', self::TRANSPORTS) . '"'
+            );
+        }
+        return $index;
     }
 
     /** @param int|string $key */

@@ -6,7 +6,7 @@ namespace Rescue;
 
 /**
  * The numbers of `rescue_status` in rescue.h, as {@see RescueException::getCode()} gives
- * them. 0–12 are the service's documented words, 100 and up failures on this side. The
+ * them. 0–13 are the service's documented words, 100 and up failures on this side. The
  * numbers are stable; the constant names are what {@see RescueException::getStatus()} says.
  */
 final class Status
@@ -37,6 +37,8 @@ final class Status
     public const USER_DELETED_OR_DISABLED = 11;
     /** The user may not use Rescue Lens. */
     public const NO_ACCESS_TO_LENS = 12;
+    /** The account only accepts logins from listed IP addresses (SOAP login only). */
+    public const GLOBAL_IP_RESTRICTED = 13;
     /** An argument can't be sent (a NUL byte, invalid UTF-8, a bad URL or CA file). */
     public const INVALID_ARGUMENT = 100;
     /** A field is longer than documented; nothing was sent. */
@@ -55,6 +57,8 @@ final class Status
     public const UNEXPECTED_RESPONSE = 107;
     /** A bug inside librescue was caught at the boundary. */
     public const PANIC = 108;
+    /** Over SOAP, the service answered a soap:Fault (HTTP 500). */
+    public const SOAP_FAULT = 109;
 
     private function __construct()
     {
