@@ -73,6 +73,25 @@ impl Client {
         self.reply(response)
     }
 
+    /// POSTs `body` with a Content-Type and, when given, a SOAPAction header (sent as is).
+    pub fn post_xml(
+        &mut self,
+        url: &str,
+        content_type: &str,
+        soap_action: Option<&str>,
+        body: &str,
+    ) -> Reply {
+        let mut request = self.agent.post(url).header("Content-Type", content_type);
+        if let Some(action) = soap_action {
+            request = request.header("SOAPAction", action);
+        }
+        if let Some(c) = &self.cookie {
+            request = request.header("Cookie", c);
+        }
+        let response = request.send(body).unwrap();
+        self.reply(response)
+    }
+
     /// GET or POST by flag, so one test body can cover both.
     pub fn call(&mut self, post: bool, url: &str, params: &[(&str, &str)]) -> Reply {
         if post {
