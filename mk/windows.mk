@@ -59,11 +59,12 @@ windows: windows-deps
 # The test programs sit beside rescue.dll and the test-only ProcessPrng shim
 # (tests/windows/processprng.c: Wine 8 lacks bcryptprimitives.dll), where Windows looks first.
 WIN_C_WARN := -std=c11 -Wall -Wextra -Werror -pedantic
-windows-test: windows $(SANDBOX)
+$(WIN_TEST_BIN)/bcryptprimitives.dll: tests/windows/processprng.c | windows-deps
 	mkdir -p $(WIN_TEST_BIN)
+	$(WIN_CC) $(WIN_C_WARN) -O2 -shared -s -o $@ $< -ladvapi32
+
+windows-test: windows $(SANDBOX) $(WIN_TEST_BIN)/bcryptprimitives.dll
 	cp -f $(WIN_OUT)/rescue.dll $(WIN_TEST_BIN)/
-	$(WIN_CC) $(WIN_C_WARN) -O2 -shared -s -o $(WIN_TEST_BIN)/bcryptprimitives.dll \
-	    tests/windows/processprng.c -ladvapi32
 	$(WIN_CC) $(WIN_C_WARN) -g -I$(WIN_OUT) -o $(WIN_TEST_BIN)/test_rescue.exe $(C_TEST_SRC) \
 	    -L$(WIN_OUT) -lrescue -lws2_32
 	$(WIN_CC) $(WIN_C_WARN) -I$(WIN_OUT) -o $(WIN_TEST_BIN)/lens_pin.exe examples/lens_pin.c \
@@ -75,14 +76,12 @@ windows-test: windows $(SANDBOX)
 	    tests/cpp/test_rescue.cpp -static $(WIN_OUT)/librescue.dll.a
 	tests/c/run.sh $(SANDBOX) tests/windows/suite.sh $(WIN_TEST_BIN)
 
-# Every test of the core crate that is portable, each test binary run by `wine`; the shim goes
-# beside them. Its own debug std build and Wine start-up per binary make it slow (README).
-windows-cargo-test: windows-deps
-	$(WIN_CARGO) test -p rescue $(WIN_CARGO_FLAGS) --no-run
-	$(WIN_CC) $(WIN_C_WARN) -O2 -shared -s \
-	    -o $(WIN_TARGET_DIR)/$(WIN_TARGET)/debug/deps/bcryptprimitives.dll \
-	    tests/windows/processprng.c -ladvapi32
-	$(WIN_CARGO) test -p rescue $(WIN_CARGO_FLAGS) --no-fail-fast
+# Every test of the core crate that is portable (doctests included), each test binary run by
+# `wine`, which finds the shim through WINEPATH (doctests run from temporary directories).
+# Its own debug std build makes it slow the first time (README).
+windows-cargo-test: windows-deps $(WIN_TEST_BIN)/bcryptprimitives.dll
+	WINEPATH="$$(winepath -w $(abspath $(WIN_TEST_BIN)))" \
+	    $(WIN_CARGO) test -p rescue $(WIN_CARGO_FLAGS) --no-fail-fast
 
 windows-clean:
 	rm -rf $(WIN_OUT) $(WIN_TEST_BIN) $(WIN_TARGET_DIR)

@@ -3,8 +3,9 @@
  * Rust >= 1.78's standard library on Windows imports ProcessPrng from bcryptprimitives.dll
  * (present on Windows 10 and later). Wine 8.0, Debian 12's, has no such DLL, so every Rust
  * DLL or program fails to load under it (exit 53). The Windows test lane (mk/windows.mk)
- * builds this shim into build/tests/windows/ and puts that directory on WINEPATH; it is never
- * shipped in build/windows/ and never needed on real Windows or on Wine >= 9.
+ * builds this shim into build/tests/windows/, beside the test programs (and on WINEPATH for
+ * `make windows-cargo-test`); it is never shipped in build/windows/ and never needed on real
+ * Windows.
  *
  * ProcessPrng fills the buffer from the system CSPRNG and, per its documentation, always
  * returns TRUE; here the bytes come from RtlGenRandom (advapi32's SystemFunction036), and a
