@@ -25,7 +25,7 @@ fn lens_pin(client: &Client) -> Result<rescue::Pin, Error> {
 fn answer_layouts_parse() {
     every_transport(|method| {
         let sandbox = sandbox();
-        for kind in ["crlf", "spaced", "slow-100"] {
+        for kind in ["crlf", "oneline", "spaced", "slow-100"] {
             let client = fault_client(&sandbox, kind, method);
             let pin = lens_pin(&client).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert_eq!(pin.as_str().len(), 6);

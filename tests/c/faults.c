@@ -98,6 +98,7 @@ static void layouts_parse(const char *kind) {
 }
 
 static void crlf_layout(void) { layouts_parse("crlf"); }
+static void oneline_layout(void) { layouts_parse("oneline"); }
 static void spaced_layout(void) { layouts_parse("spaced"); }
 
 static void slow_but_in_time(void) {
@@ -159,6 +160,7 @@ const struct test fault_tests[] = {
     {"HTTP_STATUS on 500 and 503", http_status},
     {"UNEXPECTED_RESPONSE on html, unknown, empty, huge", unexpected_responses},
     {"crlf layout parses", crlf_layout},
+    {"oneline layout parses", oneline_layout},
     {"spaced layout parses", spaced_layout},
     {"a slow answer within the timeout", slow_but_in_time},
     {"TLS: untrusted, then trusted with set_ca_file", tls_untrusted_then_trusted},

@@ -456,7 +456,7 @@ try {
         expectStatus('UNEXPECTED_RESPONSE', Status::UNEXPECTED_RESPONSE, function () use ($main, $code) {
             client($main->fault('unknown'))->requestLensPin($code);
         }, 'an unknown word');
-        foreach (['crlf', 'spaced'] as $layout) {
+        foreach (['crlf', 'oneline', 'spaced'] as $layout) {
             check(isPin(client($main->fault($layout))->requestLensPin($code)), "the {$layout} layout");
         }
         $server = stream_socket_server('tcp://127.0.0.1:0');

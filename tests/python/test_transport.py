@@ -55,7 +55,7 @@ def test_connection_refused_is_network_error() -> None:
         rescue.Client(f"http://127.0.0.1:{port}/API/").login(email("tech"), PASSWORD)
 
 
-@pytest.mark.parametrize("kind", ["crlf", "spaced"])
+@pytest.mark.parametrize("kind", ["crlf", "oneline", "spaced"])
 @pytest.mark.parametrize("method", ["POST", "GET"])
 def test_other_layouts_work(sandbox: Sandbox, kind: str, method: str) -> None:
     client = rescue.Client(sandbox.fault(kind), method=method)
