@@ -168,9 +168,23 @@ long sandbox_logins(const char *email, const char *answer) {
     return total;
 }
 
+rescue_transport test_transport(void) {
+    const char *name = getenv("RESCUE_TEST_TRANSPORT");
+    if (name != NULL && strcmp(name, "soap11") == 0) {
+        return RESCUE_TRANSPORT_SOAP_1_1;
+    }
+    if (name != NULL && strcmp(name, "soap12") == 0) {
+        return RESCUE_TRANSPORT_SOAP_1_2;
+    }
+    return RESCUE_TRANSPORT_HTTP_POST;
+}
+
 rescue_client *new_client(const char *url) {
     rescue_client *client = NULL;
     CHECK_STATUS(rescue_client_new(url ? url : sandbox_url(), &client), RESCUE_STATUS_OK);
+    if (client != NULL) {
+        CHECK_STATUS(rescue_client_set_transport(client, test_transport()), RESCUE_STATUS_OK);
+    }
     return client;
 }
 

@@ -202,7 +202,11 @@ static void status_names(void) {
     CHECK(strcmp(rescue_status_name(RESCUE_STATUS_UNEXPECTED_RESPONSE), "UNEXPECTED_RESPONSE") ==
           0);
     CHECK(strcmp(rescue_status_name(RESCUE_STATUS_PANIC), "PANIC") == 0);
-    const rescue_status unknown[] = {13, 99, 109, 0xFFFFFFFFu};
+    CHECK(strcmp(rescue_status_name(RESCUE_STATUS_GLOBAL_IP_RESTRICTED), "GLOBAL_IP_RESTRICTED") ==
+          0);
+    CHECK(strcmp(rescue_status_name(RESCUE_STATUS_SOAP_FAULT), "SOAP_FAULT") == 0);
+    CHECK(RESCUE_STATUS_GLOBAL_IP_RESTRICTED == 13 && RESCUE_STATUS_SOAP_FAULT == 109);
+    const rescue_status unknown[] = {14, 99, 110, 0xFFFFFFFFu};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(rescue_status_name(unknown[i]), "UNKNOWN") == 0);
     }

@@ -49,6 +49,10 @@ check() {
 }
 
 run plain "$bin/test_rescue"
+# The whole suite again over SOAP 1.1 and 1.2 (API.asmx); tests that pick POST or GET
+# themselves keep their choice.
+RESCUE_TEST_TRANSPORT=soap11 run soap11 "$bin/test_rescue"
+RESCUE_TEST_TRANSPORT=soap12 run soap12 "$bin/test_rescue"
 RESCUE_TEST_SLOW=1 run valgrind valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
     --suppressions=tests/c/valgrind.supp \
     --error-exitcode=1 "$bin/test_rescue"

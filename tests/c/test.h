@@ -50,7 +50,11 @@ const char *refused_url(void);
 /* Whether the run is slowed down (valgrind): timing bounds are relaxed. */
 bool running_slow(void);
 
-/* A client for `url` (NULL: the main sandbox); fails the test when it can't be made. */
+/* The transport the run tests (RESCUE_TEST_TRANSPORT=soap11|soap12; default HTTP POST);
+ * new_client() sets it. */
+rescue_transport test_transport(void);
+/* A client for `url` (NULL: the main sandbox) over test_transport(); fails the test when it
+ * can't be made. */
 rescue_client *new_client(const char *url);
 /* A client logged in as `email` with the sandbox password. */
 rescue_client *logged_in(const char *email);
