@@ -116,8 +116,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Send every request through this proxy (`http://host:port`, `socks5://…`).
-    /// Without it, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.
+    /// Send every request, to any host, through this proxy (`http://host:port` or
+    /// `https://…`; SOCKS is not built in). Without it, `HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY` and `NO_PROXY` apply, never to loopback.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self

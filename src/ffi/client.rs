@@ -251,8 +251,9 @@ pub unsafe extern "C" fn rescue_client_set_system_roots(
     })
 }
 
-/// Sends every request through the proxy `proxy_url` (`http://host:port`, `socks5://…`);
-/// NULL removes it, so that `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` apply.
+/// Sends every request, to any host, through the proxy `proxy_url` (`http://host:port` or
+/// `https://…`; SOCKS is not built in); NULL removes it, so that `HTTPS_PROXY`, `HTTP_PROXY`,
+/// `ALL_PROXY` and `NO_PROXY` apply (never to loopback).
 /// Errors: `RESCUE_STATUS_INVALID_ARGUMENT` (not a proxy URL, not UTF-8).
 ///
 /// # Safety
