@@ -692,6 +692,7 @@ mod tests {
                 "<r:requestLensPINCode xmlns:r=\"{NS}\"><r:sAuthCode>a&amp;b</r:sAuthCode>\
 <other>x</other><r:bNoTechConsole> true </r:bNoTechConsole><r:sCField0/>\
 <r:sCField1 xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/>\
+<r:sTracking0>a\r\nb&#13;</r:sTracking0>\
 <sCField2 xmlns=\"{NS}\">&#x3C;é<![CDATA[&]]></sCField2></r:requestLensPINCode>"
             ),
         );
@@ -702,6 +703,8 @@ mod tests {
         assert_eq!(params.pin_fields[1], None);
         assert_eq!(params.pin_fields[2].as_deref(), Some("<é&"));
         assert_eq!(params.pin_fields[7].as_deref(), Some("1"));
+        // XML 1.0 line-end normalisation; a character reference keeps its CR.
+        assert_eq!(params.pin_fields[6].as_deref(), Some("a\nb\r"));
     }
 
     #[test]
