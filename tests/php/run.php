@@ -224,12 +224,18 @@ register_shutdown_function([Sandbox::class, 'stopAll']);
 
 // ===== the suite =====
 
-/** A client of `$url` on the library under test. */
+/** A client of `$url` on the library under test, over the transport under test. */
 function client(?string $url, array $options = []): Client
 {
-    global $library;
+    global $library, $transport;
+    if (!isset($options['method']) && !isset($options['transport'])) {
+        $options['transport'] = $transport;
+    }
     return new Client($url, $options + ['library' => $library]);
 }
+
+/** The transport `client()` uses unless a test chooses one. */
+$transport = 'http-post';
 
 $main = Sandbox::start($sandboxBinary, ['--pin-interval-ms', '0']);
 $paced = Sandbox::start($sandboxBinary); // the service's one PIN per second
@@ -250,15 +256,17 @@ try {
     test('Status matches the library', function () use ($library): void {
         $ffi = Library::load($library);
         $constants = (new ReflectionClass(Status::class))->getConstants();
-        same(22, count($constants), 'number of statuses');
+        same(24, count($constants), 'number of statuses');
         foreach ($constants as $name => $value) {
             same($name, $ffi->rescue_status_name($value), "rescue_status_name({$value})");
             same($value, $ffi->{'RESCUE_STATUS_' . $name}, "RESCUE_STATUS_{$name}");
         }
-        same('UNKNOWN', $ffi->rescue_status_name(13), 'an unknown number');
+        same('UNKNOWN', $ffi->rescue_status_name(14), 'an unknown number');
+        same('UNKNOWN', $ffi->rescue_status_name(110), 'an unknown number');
     });
 
-    test('OK: login, PINs, authcode, logout', function () use ($main): void {
+    foreach (['http-post', 'http-get', 'soap11', 'soap12'] as $transport) {
+    test("OK: login, PINs, authcode, logout ({$transport})", function () use ($main): void {
         $main->reset();
         $client = client($main->url);
         $client->login('tech@sandbox.test', PASSWORD);
@@ -277,7 +285,7 @@ try {
         check(isPin($client->requestLensPin(['authcode' => AUTHCODES['tech']])), 'a PIN with the authcode');
     });
 
-    test('every service status', function () use ($main, $paced): void {
+    test("every service status ({$transport})", function () use ($main, $paced): void {
         $main->reset();
         $withLogin = function (string $account, array $fields = [], bool $lens = true) use ($main): callable {
             return function () use ($main, $account, $fields, $lens) {
@@ -333,6 +341,22 @@ try {
         }, 'eleventh login in three minutes');
         $main->reset();
     });
+    }
+    $transport = 'http-post';
+
+    test('SOAP: GLOBAL_IP_RESTRICTED, transport option errors', function () use ($main): void {
+        foreach (['soap11', 'soap12'] as $soap) {
+            expectStatus('GLOBAL_IP_RESTRICTED', Status::GLOBAL_IP_RESTRICTED, function () use ($main, $soap) {
+                client($main->url, ['transport' => $soap])->login('iprestricted@sandbox.test', PASSWORD);
+            }, "login_GlobalIpRestricted over {$soap}");
+        }
+        expectThrows(\InvalidArgumentException::class, function () use ($main) {
+            client($main->url, ['transport' => 'soap']);
+        }, 'an unknown transport');
+        expectThrows(\InvalidArgumentException::class, function () use ($main) {
+            client($main->url, ['transport' => 'soap12', 'method' => 'GET']);
+        }, 'method and transport together');
+    });
 
     $fields = [
         'cfield0' => 'Jöhn "Q" O\'Neil 😀',
@@ -343,9 +367,10 @@ try {
         'cfield5' => '<b>&amp;</b> ¬echconsole',
         'tracking0' => 'ticket-4711 ✓',
     ];
-    foreach (['POST', 'GET'] as $method) {
-        test("fields round-trip byte-exact over {$method}", function () use ($main, $method, $fields): void {
-            $client = client($main->url, ['method' => $method]);
+    foreach (['http-post' => 'POST', 'http-get' => 'GET', 'soap11' => 'POST', 'soap12' => 'POST'] as $way => $method) {
+        test("fields round-trip byte-exact over {$way}", function () use ($main, $way, $method, $fields): void {
+            $soap = strncmp($way, 'soap', 4) === 0;
+            $client = client($main->url, ['transport' => $way]);
             $pin = $client->requestLensPin($fields + ['notechconsole' => true, 'authcode' => AUTHCODES['tech']]);
             $record = $main->session($pin);
             check($record !== null, 'the PIN was recorded');
@@ -354,15 +379,18 @@ try {
             }
             same('1', $record['notechconsole'] ?? null, 'notechconsole');
             same($method, $record['method'] ?? null, 'HTTP method');
+            same(str_replace('http-', '', $way), $record['transport'] ?? null, 'transport');
 
             $pin = $client->requestPin(['authcode' => AUTHCODES['tech'], 'cfield1' => null]);
             $record = $main->session($pin);
             foreach (array_keys($fields) as $name) {
                 same(null, notSent($record, $name), "{$name} not sent");
             }
-            same(null, notSent($record, 'notechconsole'), 'notechconsole not sent');
+            // SOAP always carries bNoTechConsole (the WSDL requires it): false, recorded as 0.
+            $unset = $soap ? '0' : null;
+            same($unset, $record['notechconsole'] ?? null, 'notechconsole unset');
             $pin = $client->requestPin(['authcode' => AUTHCODES['tech'], 'notechconsole' => false]);
-            same(null, notSent($main->session($pin), 'notechconsole'), 'notechconsole false is not sent');
+            same($unset, $main->session($pin)['notechconsole'] ?? null, 'notechconsole false');
         });
     }
 
