@@ -22,6 +22,12 @@
 #include <stdint.h>
 
 /**
+ * The size of an SMS result buffer: the service's word (`sendInvitationForMobileSession_OK`
+ * is 33 bytes) with a wide margin, and the NUL.
+ */
+#define RESCUE_SMS_RESULT_BUFFER_LEN 128
+
+/**
  * The size of a PIN output buffer: six digits and the NUL.
  */
 #define RESCUE_PIN_BUFFER_LEN 7
@@ -222,6 +228,29 @@ typedef struct rescue_pin_request {
     const char *authcode;
 } rescue_pin_request;
 
+/**
+ * What a Lens PIN request adds for an invitation. Every member is optional (NULL); a
+ * zero-initialised struct is the plain request. Strings are UTF-8, borrowed for the call.
+ */
+typedef struct rescue_lens_invitation {
+    /**
+     * The customer's phone number: the service texts the PIN and its join link there.
+     * At most 32 characters, no control characters; the service decides what is valid.
+     * Personal data: never in error messages. NULL: no SMS.
+     */
+    const char *phone_number;
+    /**
+     * The invitation's language: `de`, `en`, `es`, `fr`, `nl` or `pt-br` (any case).
+     * NULL: the service's default (en).
+     */
+    const char *lang_code;
+    /**
+     * The technician the PIN is created for (`NodeId`, decimal digits); HTTP POST and GET
+     * only (`RESCUE_STATUS_INVALID_ARGUMENT` over SOAP). NULL: the calling technician.
+     */
+    const char *node_id;
+} rescue_lens_invitation;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -406,6 +435,35 @@ rescue_status rescue_logout(struct rescue_client *client);
  */
 size_t rescue_last_error_message(char *buf,
                                  size_t buf_len);
+
+/**
+ * `requestLensPINCode` with an invitation: `_v3` when `invitation` has a phone number or a
+ * language, `_v4` when it has a NodeId, the plain page when it is NULL or empty (then as
+ * `rescue_request_lens_pin`); over SOAP, `requestLensPINCodeV3`. Writes the PIN with its
+ * NUL into `pin_out` (at least `RESCUE_PIN_BUFFER_LEN` bytes) and the service's SMS result
+ * into `sms_result_out` (at least `RESCUE_SMS_RESULT_BUFFER_LEN` bytes): `""` when the
+ * answer has none, else the service's word as text (`sendInvitationForMobileSession_OK`
+ * when the SMS was sent; any other word means it was not, and the PIN is still valid).
+ * `sms_result_out` may be NULL with length 0 when the result is not wanted; a longer
+ * word than the buffer holds is cut on a UTF-8 boundary rather than lose the PIN.
+ *
+ * Outputs are written only on success; buffer sizes and every argument are checked before
+ * any traffic. Errors: as `rescue_request_lens_pin`, plus `RESCUE_STATUS_INVALID_ARGUMENT`
+ * for a bad phone number, language or NodeId (and a NodeId over SOAP).
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `request` and `invitation` are NULL or valid structs
+ * whose strings are NULL or NUL-terminated; `pin_out` is NULL or holds `pin_out_len`
+ * writable bytes; `sms_result_out` is NULL or holds `sms_result_out_len` writable bytes.
+ */
+rescue_status rescue_request_lens_pin_invite(struct rescue_client *client,
+                                             const struct rescue_pin_request *request,
+                                             const struct rescue_lens_invitation *invitation,
+                                             char *pin_out,
+                                             size_t pin_out_len,
+                                             char *sms_result_out,
+                                             size_t sms_result_out_len);
 
 /**
  * `requestLensPINCode.aspx`: a PIN code for a Rescue Lens (camera) session, written with

@@ -18,6 +18,7 @@
 //!
 //! The same core is exported to C (`include/rescue.h`), Python (`import rescue`) and PHP.
 
+mod call;
 mod client;
 mod cookies;
 mod encoding;
@@ -26,6 +27,7 @@ pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod invitation;
 mod pin;
 #[cfg(feature = "python")]
 mod python;
@@ -40,6 +42,7 @@ mod transport;
 pub use client::{Client, ClientBuilder, Method, DEFAULT_BASE_URL};
 pub use encoding::{ParseTransportError, Transport};
 pub use error::{Error, ErrorKind};
+pub use invitation::{LensInvitation, LensPin, LANG_CODES, PHONE_NUMBER_MAX};
 pub use pin::{Pin, JOIN_URL_PREFIX};
 pub use request::{Field, PinRequest};
 pub use status::{ParseStatusError, Status};

@@ -33,6 +33,25 @@ impl Answer {
             Answer::Soap(answer, xml) => read_soap(answer, xml, key),
         }
     }
+
+    /// The SMS invitation's result (`SMS_RESULT: …` in text, an `…SMSResult` element in
+    /// SOAP), if the answer has one. Read only after [`read`](Self::read) said `OK`.
+    pub(crate) fn sms_result(&self) -> Option<String> {
+        match self {
+            Answer::Text(body) => sms_result(body).map(str::to_owned),
+            Answer::Soap(answer, _) => answer.sms_result.clone(),
+        }
+    }
+}
+
+/// The text after `SMS_RESULT:` to the end of its line, trimmed (v4 documents
+/// `SMS_RESULT: sendInvitationForMobileSession_OK` on the line after the PIN).
+fn sms_result(body: &str) -> Option<&str> {
+    const KEY: &str = "SMS_RESULT:";
+    let start = body.find(KEY)? + KEY.len();
+    let rest = &body[start..];
+    let end = rest.find(['\r', '\n']).unwrap_or(rest.len());
+    Some(rest[..end].trim())
 }
 
 fn read_soap<'a>(
@@ -122,6 +141,26 @@ pub(crate) fn parse(body: &str, key: Option<Key>) -> Result<Option<&str>, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sms_results_of_every_layout() {
+        for body in [
+            "OK PINCODE:123456 SMS_RESULT: sendInvitationForMobileSession_OK",
+            "OK\r\nPINCODE:123456\r\nSMS_RESULT: sendInvitationForMobileSession_OK\r\n",
+            "OK\nPINCODE:123456\nSMS_RESULT:sendInvitationForMobileSession_OK",
+        ] {
+            assert_eq!(
+                sms_result(body),
+                Some("sendInvitationForMobileSession_OK"),
+                "{body:?}"
+            );
+        }
+        assert_eq!(sms_result("OK\r\nPINCODE:123456\r\n"), None);
+        assert_eq!(
+            sms_result("OK\r\nPINCODE:1\r\nSMS_RESULT: a failed word\r\n"),
+            Some("a failed word")
+        );
+    }
 
     #[test]
     fn layouts_of_api_md() {

@@ -47,20 +47,34 @@ impl Version {
     }
 }
 
-/// The operation of each call.
-pub(crate) fn operation(call: Call) -> &'static str {
-    match call {
+/// The operation of each call; `requestLensPINCode_v4` has none (no documented SOAP
+/// operation takes a `NodeId`).
+pub(crate) fn operation(call: Call) -> Option<&'static str> {
+    Some(match call {
         Call::Login => "login",
         Call::Logout => "logout",
         Call::RequestAuthCode => "requestAuthCode",
         Call::RequestLensPin => "requestLensPINCode",
         Call::RequestPin => "requestPINCode",
-    }
+        Call::RequestLensPinV3 => "requestLensPINCodeV3",
+        Call::RequestLensPinV4 => return None,
+    })
+}
+
+/// The operation of `call`, or why it can't go over SOAP.
+fn operation_or_refusal(call: Call) -> Result<&'static str, Error> {
+    operation(call).ok_or_else(|| {
+        Error::invalid(
+            "node_id",
+            "no documented SOAP operation takes a NodeId (requestLensPINCode_v4 is an .aspx \
+             page only); use the HTTP POST or GET transport",
+        )
+    })
 }
 
 /// SOAP 1.1's quoted `SOAPAction` header for `call`.
-pub(crate) fn soap_action(call: Call) -> String {
-    format!("\"{API_NS}/{}\"", operation(call))
+pub(crate) fn soap_action(call: Call) -> Result<String, Error> {
+    Ok(format!("\"{API_NS}/{}\"", operation_or_refusal(call)?))
 }
 
 /// The request elements of `call` in the WSDL's order, each with the `.aspx` parameter it
@@ -79,10 +93,24 @@ fn elements(call: Call) -> &'static [(&'static str, &'static str)] {
         ("bNoTechConsole", "notechconsole"),
         ("sAuthCode", "authcode"),
     ];
+    const INVITATION: &[(&str, &str)] = &[
+        ("sCField0", "cfield0"),
+        ("sCField1", "cfield1"),
+        ("sCField2", "cfield2"),
+        ("sCField3", "cfield3"),
+        ("sCField4", "cfield4"),
+        ("sCField5", "cfield5"),
+        ("sTracking0", "tracking0"),
+        ("bNoTechConsole", "notechconsole"),
+        ("sAuthCode", "authcode"),
+        ("sPhoneNumber", "PhoneNumber"),
+        ("sLangCode", "LangCode"),
+    ];
     match call {
         Call::Login | Call::RequestAuthCode => CREDENTIALS,
         Call::Logout => &[],
         Call::RequestLensPin | Call::RequestPin => PIN,
+        Call::RequestLensPinV3 | Call::RequestLensPinV4 => INVITATION,
     }
 }
 
@@ -94,7 +122,7 @@ pub(crate) fn envelope(
     call: Call,
     params: &[(&str, &str)],
 ) -> Result<Zeroizing<String>, Error> {
-    let op = operation(call);
+    let op = operation_or_refusal(call)?;
     let mut xml = Zeroizing::new(String::with_capacity(512));
     xml.push_str(r#"<?xml version="1.0" encoding="utf-8"?>"#);
     xml.push_str(r#"<soap:Envelope xmlns:soap=""#);
@@ -169,6 +197,9 @@ pub(crate) struct Answer {
     pub pin: Option<String>,
     /// `sAuthCode`, zeroed when dropped.
     pub auth_code: Option<Zeroizing<String>>,
+    /// The SMS invitation's result (`requestLensPINCodeV3`): the element's name is not
+    /// documented, so any output element whose name ends in `SMSResult` (any case).
+    pub sms_result: Option<String>,
 }
 
 /// A `soap:Fault`'s code and text.
@@ -189,8 +220,9 @@ pub(crate) enum Body {
 /// well-formed envelope of that version holding the call's response or a fault.
 pub(crate) fn read(version: Version, call: Call, xml: &str) -> Result<Body, Error> {
     let bad = |what: &str| Error::unexpected(&format!("not a SOAP answer: {what}"), xml);
-    let response = format!("{}Response", operation(call));
-    let result = format!("{}Result", operation(call));
+    let op = operation_or_refusal(call)?;
+    let response = format!("{op}Response");
+    let result = format!("{op}Result");
     let envelope_ns = version.envelope_ns().as_bytes();
 
     let mut reader = NsReader::from_str(xml);
@@ -297,6 +329,9 @@ fn take_output(answer: &mut Answer, result: &str, local: &[u8], value: String) {
         l if l == result.as_bytes() => answer.result = Some(value.trim().to_owned()),
         b"iPINCode" | b"sPINCode" => answer.pin = Some(value.trim().to_owned()),
         b"sAuthCode" => answer.auth_code = Some(Zeroizing::new(value.trim().to_owned())),
+        l if l.to_ascii_lowercase().ends_with(b"smsresult") => {
+            answer.sms_result = Some(value.trim().to_owned())
+        }
         _ => {}
     }
 }

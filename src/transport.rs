@@ -26,35 +26,23 @@ pub(crate) const BODY_CAP: u64 = 64 * 1024;
 /// Idle keep-alive connections kept for reuse (ureq's default is 3 per host).
 const MAX_IDLE_CONNECTIONS: usize = 64;
 
-/// The service's methods, each a page under the base URL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Call {
-    Login,
-    Logout,
-    RequestAuthCode,
-    RequestLensPin,
-    RequestPin,
-}
+/// The longest answer head (status line and headers) accepted; a longer one is
+/// `UNEXPECTED_RESPONSE`. The service's heads are a few hundred bytes.
+const MAX_HEADER: usize = 8 * 1024;
 
-impl Call {
-    pub(crate) const ALL: [Call; 5] = [
-        Call::Login,
-        Call::Logout,
-        Call::RequestAuthCode,
-        Call::RequestLensPin,
-        Call::RequestPin,
-    ];
+/// ureq's read buffer per connection (its default: 128 KiB). It must be larger than
+/// [`MAX_HEADER`]: ureq reports an oversized head only once more than the cap is buffered,
+/// and a full buffer with no complete head would read as a closed connection instead.
+/// Bodies stream through it, so it does not bound the 64 KiB [`BODY_CAP`].
+const INPUT_BUFFER: usize = 2 * MAX_HEADER;
 
-    fn page(self) -> &'static str {
-        match self {
-            Call::Login => "login.aspx",
-            Call::Logout => "logout.aspx",
-            Call::RequestAuthCode => "requestAuthCode.aspx",
-            Call::RequestLensPin => "requestLensPINCode.aspx",
-            Call::RequestPin => "requestPINCode.aspx",
-        }
-    }
-}
+/// ureq's write buffer per connection (its default: 128 KiB). ureq writes a request head
+/// line by line and needs its longest line to fit: the longest is a GET request line with
+/// every PIN field at its limit (1,536 characters) in 4-byte UTF-8, percent-encoded (12
+/// bytes each), about 18.5 KiB with the page and authcode. Bodies stream through it.
+const OUTPUT_BUFFER: usize = 20 * 1024;
+
+pub(crate) use crate::call::Call;
 
 /// What the transport needs to know, set by the client's builder.
 pub(crate) struct Settings<'a> {
@@ -124,6 +112,11 @@ impl Transport {
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .user_agent(settings.user_agent)
+            // Agent-wide only: a request whose buffer sizes differ from the agent's would
+            // not use the pool (ureq's `Config::can_share_pool_with`).
+            .input_buffer_size(INPUT_BUFFER)
+            .output_buffer_size(OUTPUT_BUFFER)
+            .max_response_header_size(MAX_HEADER)
             .timeout_global(Some(settings.timeout))
             .timeout_connect(Some(settings.connect_timeout.min(settings.timeout)))
             .tls_config(tls_config(settings.ca_file, settings.system_roots)?);
@@ -205,7 +198,7 @@ impl Transport {
                 let mut request = prepare(self.agent().post(&self.soap_url), timeouts, cookie)
                     .content_type(version.content_type());
                 if version == soap::Version::V11 {
-                    request = request.header("soapaction", soap::soap_action(call));
+                    request = request.header("soapaction", soap::soap_action(call)?);
                 }
                 request.send(envelope.as_bytes())
             }
@@ -336,9 +329,9 @@ impl Transport {
             ureq::Error::Protocol(e) => {
                 Error::UnexpectedResponse(format!("{origin} did not answer valid HTTP: {e}"))
             }
-            ureq::Error::LargeResponseHeader(_, _) => {
-                Error::UnexpectedResponse(format!("{origin} answered oversized HTTP headers"))
-            }
+            ureq::Error::LargeResponseHeader(_, _) => Error::UnexpectedResponse(format!(
+                "{origin} answered HTTP headers longer than {MAX_HEADER} bytes"
+            )),
             ureq::Error::ConnectProxyFailed(why) => {
                 Error::Network(format!("the proxy refused to connect to {origin}: {why}"))
             }

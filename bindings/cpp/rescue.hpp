@@ -55,6 +55,21 @@ struct PinRequest {
     std::optional<std::string> authcode;
 };
 
+/// A Lens invitation: the customer's phone number (an SMS with the PIN goes there), its
+/// language (de, en, es, fr, nl, pt-br) and the technician's NodeId the PIN is for.
+struct LensInvitation {
+    std::optional<std::string> phone_number;
+    std::optional<std::string> lang_code;
+    std::optional<std::string> node_id;
+};
+
+/// A Lens PIN and the service's SMS result ("" when the answer has none; any word but
+/// "sendInvitationForMobileSession_OK" means the SMS was not sent, the PIN still is valid).
+struct LensPin {
+    std::string pin;
+    std::string sms_result;
+};
+
 /// The library's version, e.g. "0.1.0".
 inline std::string version() { return rescue_version(); }
 
@@ -143,6 +158,20 @@ public:
         return pin(request, rescue_request_lens_pin);
     }
 
+    /// requestLensPINCode_v3/_v4 (API.asmx requestLensPINCodeV3 over SOAP): a Lens PIN
+    /// texted to the customer; an empty invitation is the plain request.
+    LensPin request_lens_pin_invite(const PinRequest &request, const LensInvitation &invitation) {
+        rescue_pin_request c = to_c(request);
+        rescue_lens_invitation i = {};
+        i.phone_number = detail::c_str(invitation.phone_number, "phone_number");
+        i.lang_code = detail::c_str(invitation.lang_code, "lang_code");
+        i.node_id = detail::c_str(invitation.node_id, "node_id");
+        char pin[RESCUE_PIN_BUFFER_LEN];
+        char sms[RESCUE_SMS_RESULT_BUFFER_LEN];
+        detail::check(rescue_request_lens_pin_invite(client_, &c, &i, pin, sizeof pin, sms, sizeof sms));
+        return LensPin{std::string(pin), std::string(sms)};
+    }
+
     /// requestPINCode.aspx: a PIN for a desktop session.
     std::string request_pin(const PinRequest &request = PinRequest()) {
         return pin(request, rescue_request_pin);
@@ -194,6 +223,14 @@ private:
                                           size_t);
 
     std::string pin(const PinRequest &request, PinFunction function) {
+        rescue_pin_request c = to_c(request);
+        char out[RESCUE_PIN_BUFFER_LEN];
+        detail::check(function(client_, &c, out, sizeof out));
+        return std::string(out);
+    }
+
+    /// The C struct of `request`, borrowing its strings.
+    static rescue_pin_request to_c(const PinRequest &request) {
         rescue_pin_request c = {};
         c.cfield0 = detail::c_str(request.cfield0, "cfield0");
         c.cfield1 = detail::c_str(request.cfield1, "cfield1");
@@ -204,9 +241,7 @@ private:
         c.tracking0 = detail::c_str(request.tracking0, "tracking0");
         c.notechconsole = request.notechconsole;
         c.authcode = detail::c_str(request.authcode, "authcode");
-        char out[RESCUE_PIN_BUFFER_LEN];
-        detail::check(function(client_, &c, out, sizeof out));
-        return std::string(out);
+        return c;
     }
 
     rescue_client *client_ = nullptr;

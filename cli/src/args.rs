@@ -18,14 +18,48 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Request a PIN code for a Rescue Lens (camera) session.
-    LensPin(Target),
+    /// Request a PIN code for a Rescue Lens (camera) session, optionally texted to the
+    /// customer's phone.
+    LensPin(LensPinArgs),
     /// Request a PIN code for a desktop session.
     Pin(Target),
     /// Request the account's secret authcode (needs RESCUE_EMAIL and RESCUE_PASSWORD).
     AuthCode(Target),
     /// Serve the sandbox: a local simulation of the Rescue API.
     Sandbox(rescue_sandbox::cli::Args),
+}
+
+/// `lens-pin`: the common options and the invitation's.
+#[derive(Args, Debug)]
+pub struct LensPinArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Text the PIN and its join link to this phone number (requestLensPINCode_v3); the
+    /// SMS result is printed on a third line.
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
+    /// The invitation's language: de, en, es, fr, nl or pt-br [service default: en].
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Create the PIN for this technician's NodeId (requestLensPINCode_v4; not over SOAP).
+    #[arg(long, value_name = "ID")]
+    pub node_id: Option<String>,
+}
+
+impl LensPinArgs {
+    pub fn invitation(&self) -> rescue::LensInvitation {
+        let mut invitation = rescue::LensInvitation::new();
+        if let Some(phone) = &self.phone {
+            invitation = invitation.phone_number(phone);
+        }
+        if let Some(lang) = &self.lang {
+            invitation = invitation.lang_code(lang.as_str());
+        }
+        if let Some(node_id) = &self.node_id {
+            invitation = invitation.node_id(node_id.as_str());
+        }
+        invitation
+    }
 }
 
 /// Where to send the request, how, and what to print.

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use rescue::{Client, Pin, PinRequest, Transport};
+use rescue::{Client, LensInvitation, LensPin, Pin, PinRequest, Transport};
 use rescue_sandbox::{Config, Sandbox, BUILTIN_PASSWORD};
 
 use args::{Cli, Command, Target};
@@ -33,16 +33,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::LensPin(target) => pin(&target, Kind::Lens),
+        Command::LensPin(args) => pin(&args.target, Kind::Lens(args.invitation())),
         Command::Pin(target) => pin(&target, Kind::Desktop),
         Command::AuthCode(target) => auth_code(&target),
         Command::Sandbox(serve) => rescue_sandbox::cli::run(serve).map_err(Failure::Other),
     }
 }
 
-#[derive(Clone, Copy)]
 enum Kind {
-    Lens,
+    Lens(LensInvitation),
     Desktop,
 }
 
@@ -126,26 +125,45 @@ fn pin(target: &Target, kind: Kind) -> Result<(), Failure> {
             true
         }
     };
-    let result = request_pin(&connection.client, kind, &request);
+    let result = request_pin(&connection.client, &kind, &request);
     if logged_in {
         // The PIN stands on its own; a failed logout only leaves an idle session behind.
         if let Err(error) = connection.client.logout() {
             eprintln!("rescue: warning: logout failed: {error}");
         }
     }
-    let pin = result?;
+    let (pin, sms_result) = result?;
+    // An invitation's SMS result is a third line (a JSON member); without one, v1 output.
+    let invited = matches!(&kind, Kind::Lens(invitation) if !invitation.is_empty());
     if target.json {
-        let json = serde_json::json!({ "pin": pin.as_str(), "join_url": pin.join_url() });
+        let mut json = serde_json::json!({ "pin": pin.as_str(), "join_url": pin.join_url() });
+        if invited {
+            json["sms_result"] = serde_json::json!(sms_result);
+        }
         print(&json.to_string())
     } else {
-        print(&format!("{pin}\n{}", pin.join_url()))
+        let mut text = format!("{pin}\n{}", pin.join_url());
+        if invited {
+            text.push('\n');
+            text.push_str(sms_result.as_deref().unwrap_or(""));
+        }
+        print(&text)
     }
 }
 
-fn request_pin(client: &Client, kind: Kind, request: &PinRequest) -> Result<Pin, rescue::Error> {
+fn request_pin(
+    client: &Client,
+    kind: &Kind,
+    request: &PinRequest,
+) -> Result<(Pin, Option<String>), rescue::Error> {
     match kind {
-        Kind::Lens => client.request_lens_pin(request),
-        Kind::Desktop => client.request_pin(request),
+        Kind::Lens(invitation) if invitation.is_empty() => {
+            client.request_lens_pin(request).map(|pin| (pin, None))
+        }
+        Kind::Lens(invitation) => client
+            .request_lens_pin_invite(request, invitation)
+            .map(LensPin::into_parts),
+        Kind::Desktop => client.request_pin(request).map(|pin| (pin, None)),
     }
 }
 

@@ -343,7 +343,6 @@ pub enum rescue_transport_code {
     RESCUE_TRANSPORT_SOAP_1_2 = 3,
 }
 
-
 /// `true` (default): a PIN request answered `NOTLOGGEDIN` logs in again with the last
 /// successful `rescue_login`'s credentials and is retried once. `false`: it fails.
 ///

@@ -16,6 +16,7 @@
 
 mod client;
 mod error;
+mod invitation;
 mod panic;
 mod request;
 mod status;
@@ -30,6 +31,9 @@ pub use client::{
     rescue_transport_code,
 };
 pub use error::rescue_last_error_message;
+pub use invitation::{
+    rescue_lens_invitation, rescue_request_lens_pin_invite, RESCUE_SMS_RESULT_BUFFER_LEN,
+};
 pub use request::{
     rescue_pin_request, rescue_request_auth_code, rescue_request_lens_pin, rescue_request_pin,
     RESCUE_PIN_BUFFER_LEN,

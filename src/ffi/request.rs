@@ -52,7 +52,7 @@ impl rescue_pin_request {
     /// # Safety
     ///
     /// Every string member is NULL or NUL-terminated.
-    unsafe fn to_core(&self) -> Result<PinRequest, Error> {
+    pub(crate) unsafe fn to_core(&self) -> Result<PinRequest, Error> {
         let members = [
             self.cfield0,
             self.cfield1,
