@@ -107,8 +107,10 @@ class Sandbox:
     """The sandbox, with one account per contender process: it allows an account ten
     logins in three minutes, and every run logs in once."""
 
-    def __init__(self, path, cpu, accounts):
+    def __init__(self, path, cpu, accounts, tls=False):
         self.dir = tempfile.mkdtemp(prefix="bench-sandbox-")
+        self.cert = os.path.join(self.dir, "sandbox.pem") if tls else None
+        tls_args = ["--tls", "--cert-out", self.cert] if tls else []
         accounts_file = os.path.join(self.dir, "accounts.toml")
         with open(accounts_file, "w") as f:
             for i in range(accounts):
@@ -117,7 +119,8 @@ class Sandbox:
         self.next_account = 0
         self.accounts = accounts
         self.proc = subprocess.Popen(
-            pin_to(cpu, [path, "--pin-interval-ms", "0", "--accounts", accounts_file]),
+            pin_to(cpu, [path, "--pin-interval-ms", "0", "--accounts", accounts_file]
+                   + tls_args),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.url = self.proc.stdout.readline().strip()
         if not self.url.startswith("http"):
@@ -206,7 +209,51 @@ def measure(args, chosen, sandbox):
         except RuntimeError as e:
             failures.append(str(e))
             log("FAILED", e)
+    results["clients"] = measure_clients(args, sandbox, failures)
     return results, failures
+
+
+# Memory per client (issue 20): bench/c/bench_clients.c built against each library.
+CLIENT_PROGRAMS = (("c-libcurl", "libcurl (C)", "bench-clients-curl"),
+                   ("c-librescue", "librescue (C)", "bench-clients-rescue"))
+
+
+def measure_clients(args, plain, failures):
+    """RSS per client holding one idle connection, plain HTTP and TLS: {name: {tls: [kB]}}."""
+    out = {}
+    if not args.clients:
+        return out
+    tls = Sandbox(args.sandbox, args.sandbox_cpu, 2 * args.clients_runs * len(CLIENT_PROGRAMS)
+                  + 2, tls=True)
+    try:
+        for round_ in range(args.clients_runs):
+            for sandbox, kind in ((plain, "plain"), (tls, "tls")):
+                for name, _, exe in CLIENT_PROGRAMS:
+                    argv = [os.path.join(args.bin, exe), sandbox.url, str(args.clients)]
+                    if sandbox.cert:
+                        argv.append(sandbox.cert)
+                    env = dict(os.environ, BENCH_EMAIL=sandbox.account())
+                    proc = subprocess.run(pin_to(args.client_cpu, argv), capture_output=True,
+                                          text=True, env=env)
+                    line = next((l for l in proc.stdout.splitlines() if l.startswith("{")),
+                                None)
+                    if proc.returncode != 0 or line is None:
+                        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+                        failures.append(f"{name} clients {kind}: exit {proc.returncode}: {tail}")
+                        log("FAILED", failures[-1])
+                        continue
+                    r = json.loads(line)
+                    out.setdefault(name, {}).setdefault(kind, []).append(r)
+                    log(f"round {round_ + 1}/{args.clients_runs} clients {kind:5} {name:13} "
+                        f"{r['per_client_kb']:7.1f} kB/client")
+    finally:
+        tls.stop()
+    return out
+
+
+def clients_kb(results, name, kind):
+    runs = results.get("clients", {}).get(name, {}).get(kind)
+    return statistics.median(r["per_client_kb"] for r in runs) if runs else None
 
 
 # ===== figures =====
@@ -302,7 +349,7 @@ def fmt_ratio(r):
     return "n/a" if r is None else f"{r:.2f}×"
 
 
-def goal_rows(table, rss, size):
+def goal_rows(table, rss, size, results=None):
     def get(mode, name, what):
         row = table.get((mode, name))
         return row[what] if row else None
@@ -331,6 +378,13 @@ def goal_rows(table, rss, size):
         add(f"Python ≥ 5× faster than requests ({label})",
             ratio(get(mode, "py-requests", "wall"), get(mode, "py-rescue", "wall")), 5,
             ok_when_below=False, note="requests wall ÷ rescue wall")
+    if results is not None:
+        add("memory per client ≤ 1.2× libcurl (plain HTTP; issue 20)",
+            ratio(clients_kb(results, "c-librescue", "plain"),
+                  clients_kb(results, "c-libcurl", "plain")), 1.2,
+            note="TLS: " + fmt_ratio(ratio(clients_kb(results, "c-librescue", "tls"),
+                                           clients_kb(results, "c-libcurl", "tls")))
+            + " (reported, no goal)")
     so = size.get("librescue.so (stripped)")
     if so is None:
         rows.append(("stripped .so < 3 MB", "n/a", "not measured", ""))
@@ -425,6 +479,24 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
             w(f"| {name} | {r['n']:,} | {s[0][1]:,} kB | {s[-1][1]:,} kB | "
               f"{s[-1][1] - s[0][1]:+,} kB | {' '.join(str(kb) for _, kb in s)} |")
     w("")
+    if results.get("clients"):
+        w("## Memory per client")
+        w("")
+        w(f"What one more client costs a process that keeps many (one per technician): "
+          f"{args.clients} clients made after a first one, each with one idle keep-alive "
+          "connection after an authcode `requestLensPINCode`; the growth of the process's "
+          "RSS ÷ clients (bench/c/bench_clients.c), median of "
+          f"{args.clients_runs}. libcurl: an easy handle per client.")
+        w("")
+        w("| contender | plain HTTP kB/client | vs libcurl | TLS kB/client | vs libcurl |")
+        w("|---|---:|---:|---:|---:|")
+        for name, label, _ in CLIENT_PROGRAMS:
+            plain, tls = (clients_kb(results, name, k) for k in ("plain", "tls"))
+            cp, ct = (clients_kb(results, "c-libcurl", k) for k in ("plain", "tls"))
+            cell = lambda v: "—" if v is None else f"{v:.1f}"
+            w(f"| {label} | {cell(plain)} | {fmt_ratio(ratio(plain, cp))} | {cell(tls)} "
+              f"| {fmt_ratio(ratio(tls, ct))} |")
+        w("")
     w("## Artifact sizes")
     w("")
     w("| artifact | bytes | MB |")
@@ -434,11 +506,12 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
     w("")
     w("## Goals")
     w("")
-    w("Targets from issue 7, checked against the medians above (reported, not asserted).")
+    w("Targets from issues 7 and 20, checked against the medians above (reported, not "
+      "asserted).")
     w("")
     w("| goal | measured | result | note |")
     w("|---|---:|---|---|")
-    for goal, value, result, note in goal_rows(table, results["rss"], size):
+    for goal, value, result, note in goal_rows(table, results["rss"], size, results):
         w(f"| {goal} | {value} | {result} | {note} |")
     w("")
     busiest = max((row["sandbox_busy"] for k, row in table.items() if k[0] in ("seq", "threads")),
@@ -553,6 +626,9 @@ def parse_args(argv):
                    "core change); repeatable")
     p.add_argument("--require", type=lambda s: s.split(","), default=[],
                    help="fail unless these contenders produced figures")
+    p.add_argument("--clients", type=int, default=300,
+                   help="memory per client: clients per run (0 skips it; default 300)")
+    p.add_argument("--clients-runs", type=int, default=3)
     p.add_argument("--out", default="BENCHMARKS.md")
     p.add_argument("--chart", default="bench/benchmarks.png")
     p.add_argument("--json", default="build/bench/results.json")
@@ -563,6 +639,7 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.smoke:
         args.n, args.runs, args.cold_runs, args.rss_calls = 200, 1, 1, 2000
+        args.clients, args.clients_runs = 20, 1
     if args.python_rescue is None:
         args.python_rescue = args.python
     if not args.pin or (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:

@@ -34,8 +34,19 @@ $(BENCH_BIN)/bench-rescue: bench/c/bench_rescue.c bench/c/harness.h build/lib/li
 	$(CC) $(BENCH_CFLAGS) -Iinclude -o $@ $< -Lbuild/lib \
 	    -Wl,-rpath,$(abspath build/lib) -lrescue -lpthread
 
+# Memory per client (issue 20): one source, built against each library.
+$(BENCH_BIN)/bench-clients-curl: bench/c/bench_clients.c | bench-deps
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -DCLIENTS_CURL -o $@ $< -lcurl
+
+$(BENCH_BIN)/bench-clients-rescue: bench/c/bench_clients.c build/lib/librescue.so
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -DCLIENTS_RESCUE -Iinclude -o $@ $< -Lbuild/lib \
+	    -Wl,-rpath,$(abspath build/lib) -lrescue
+
 bench-bins: lib bench-deps
-	$(MAKE) $(BENCH_BIN)/bench-raw $(BENCH_BIN)/bench-curl $(BENCH_BIN)/bench-rescue
+	$(MAKE) $(BENCH_BIN)/bench-raw $(BENCH_BIN)/bench-curl $(BENCH_BIN)/bench-rescue \
+	    $(BENCH_BIN)/bench-clients-curl $(BENCH_BIN)/bench-clients-rescue
 
 $(BENCH_SANDBOX): FORCE
 	$(CARGO) build --release -p rescue-sandbox
