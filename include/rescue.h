@@ -159,6 +159,32 @@ typedef enum rescue_transport_code {
 } rescue_transport_code;
 
 /**
+ * The values of `rescue_log_level`; the numbers are stable.
+ */
+typedef enum rescue_log_level_code {
+    /**
+     * A call failed on this side, a renewal was refused, a panic was caught.
+     */
+    RESCUE_LOG_ERROR = 1,
+    /**
+     * Failures of exchanges (network, timeout, TLS, HTTP, unexpected answers).
+     */
+    RESCUE_LOG_WARN = 2,
+    /**
+     * Logins, logouts and session renewals.
+     */
+    RESCUE_LOG_INFO = 3,
+    /**
+     * Each exchange sent and answered, with its timing.
+     */
+    RESCUE_LOG_DEBUG = 4,
+    /**
+     * Parameter names with their lengths (never values of secrets).
+     */
+    RESCUE_LOG_TRACE = 5,
+} rescue_log_level_code;
+
+/**
  * A client of the Rescue API: its settings, connection pool and login session.
  *
  * Created by `rescue_client_new`, owned by the caller, released with `rescue_client_free`.
@@ -250,6 +276,19 @@ typedef struct rescue_lens_invitation {
      */
     const char *node_id;
 } rescue_lens_invitation;
+
+/**
+ * How much a log record matters: one of the `rescue_log_level_code` values.
+ */
+typedef uint32_t rescue_log_level;
+
+/**
+ * The callback: `user_data` as given, the record's level, and its message (NUL-terminated
+ * UTF-8, valid only during the call).
+ */
+typedef void (*rescue_log_callback)(void *user_data,
+                                    rescue_log_level level,
+                                    const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -464,6 +503,31 @@ rescue_status rescue_request_lens_pin_invite(struct rescue_client *client,
                                              size_t pin_out_len,
                                              char *sms_result_out,
                                              size_t sms_result_out_len);
+
+/**
+ * Sends the library's events at `min_level` and above to `callback`, process-wide, from
+ * now on; NULL turns logging off. The callback runs on the thread that made the call being
+ * logged (any thread), synchronously: keep it short. `user_data` is passed back as given;
+ * it must be usable from any thread. Messages never hold a password, authcode, cookie,
+ * URL or field value (a phone number shows only its last two digits).
+ *
+ * A callback may call librescue, even this function; records logged by those calls, on
+ * the callback's own thread, are dropped rather than delivered back into the callback.
+ * A panic caught at any function's boundary is reported here at `RESCUE_LOG_ERROR`, never
+ * printed to the process's stderr.
+ *
+ * Errors: `RESCUE_STATUS_INVALID_ARGUMENT` for a level outside 1–5, or when the process
+ * already has another Rust logger for the `log` crate (only possible when librescue is
+ * linked into a Rust program as a crate, not through the C library).
+ *
+ * # Safety
+ *
+ * `callback` is NULL or a function that may be called from any thread with `user_data`
+ * until logging is turned off or replaced.
+ */
+rescue_status rescue_set_log_callback(rescue_log_callback callback,
+                                      void *user_data,
+                                      rescue_log_level min_level);
 
 /**
  * `requestLensPINCode.aspx`: a PIN code for a Rescue Lens (camera) session, written with

@@ -38,6 +38,14 @@ typedef enum rescue_transport_code {
     RESCUE_TRANSPORT_SOAP_1_2 = 3,
 } rescue_transport_code;
 
+typedef enum rescue_log_level_code {
+    RESCUE_LOG_ERROR = 1,
+    RESCUE_LOG_WARN = 2,
+    RESCUE_LOG_INFO = 3,
+    RESCUE_LOG_DEBUG = 4,
+    RESCUE_LOG_TRACE = 5,
+} rescue_log_level_code;
+
 typedef struct rescue_client rescue_client;
 
 typedef uint32_t rescue_status;
@@ -61,6 +69,12 @@ typedef struct rescue_lens_invitation {
     const char *lang_code;
     const char *node_id;
 } rescue_lens_invitation;
+
+typedef uint32_t rescue_log_level;
+
+typedef void (*rescue_log_callback)(void *user_data,
+                                    rescue_log_level level,
+                                    const char *message);
 
 rescue_status rescue_client_new(const char *base_url,
                                 struct rescue_client **out_client);
@@ -110,6 +124,10 @@ rescue_status rescue_request_lens_pin_invite(struct rescue_client *client,
                                              size_t pin_out_len,
                                              char *sms_result_out,
                                              size_t sms_result_out_len);
+
+rescue_status rescue_set_log_callback(rescue_log_callback callback,
+                                      void *user_data,
+                                      rescue_log_level min_level);
 
 rescue_status rescue_request_lens_pin(struct rescue_client *client,
                                       const struct rescue_pin_request *request,

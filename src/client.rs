@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::cookies::Jar;
 use crate::encoding::Transport;
 use crate::error::Error;
+use crate::events::TARGET;
 use crate::invitation::{LensInvitation, LensPin};
 use crate::pin::Pin;
 use crate::renewal::{Renewal, Verdict, DEFAULT_LIMIT_COOLDOWN};
@@ -284,6 +285,7 @@ impl Client {
         session.keep_cookies(&reply.set_cookies);
         reply.answer.read(None)?;
         session.logged_in(credentials);
+        log::info!(target: TARGET, "logged in; a new login session started");
         Ok(())
     }
 
@@ -299,6 +301,7 @@ impl Client {
         session.renewal.reset();
         drop(session);
         self.inner.session.renewal_ended.notify_all();
+        log::info!(target: TARGET, "logged out; the stored credentials are forgotten");
         result?.read(None).map(drop)
     }
 
@@ -391,6 +394,7 @@ impl Client {
             Err(Error::Service(Status::NotLoggedIn))
                 if renews && self.renew(generation, deadline)? =>
             {
+                log::debug!(target: TARGET, "retrying {} in the renewed session", call.page());
                 self.exchange(call, params, deadline)
                     .0
                     .and_then(|answer| read(&answer))
@@ -425,6 +429,9 @@ impl Client {
             if !session.renewal.in_flight {
                 break;
             }
+            if !waited {
+                log::debug!(target: TARGET, "waiting for another caller's session renewal");
+            }
             waited = true;
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -441,6 +448,7 @@ impl Client {
         };
         session.renewal.in_flight = true;
         drop(session);
+        log::info!(target: TARGET, "the session ended (NOTLOGGEDIN); renewing it with the stored credentials");
         let in_flight = InFlight(shared);
         let reply = self.send_login(&credentials, deadline);
         let mut session = self.session();
@@ -451,6 +459,7 @@ impl Client {
         let result = match outcome {
             Ok(()) => {
                 session.logged_in(credentials);
+                log::info!(target: TARGET, "session renewed");
                 Ok(true)
             }
             // Cut short by this call's deadline: as if not tried, so the next call renews.
@@ -466,6 +475,7 @@ impl Client {
                 if let Verdict::DropCredentials = verdict {
                     session.credentials = None;
                 }
+                log::warn!(target: TARGET, "session renewal failed: {error}");
                 Err(error)
             }
         };

@@ -161,9 +161,7 @@ struct MaskedPhone<'a>(&'a str);
 
 impl fmt::Debug for MaskedPhone<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits: Vec<char> = self.0.chars().filter(char::is_ascii_digit).collect();
-        let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
-        write!(f, "\"***{tail}\"")
+        write!(f, "\"{}\"", crate::events::masked_phone(self.0))
     }
 }
 

@@ -23,6 +23,7 @@ mod client;
 mod cookies;
 mod encoding;
 mod error;
+mod events;
 pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -34,6 +34,31 @@ impl Answer {
         }
     }
 
+    /// The answer's status word for a log: a documented word (text) or the result enum
+    /// (SOAP); anything else is not quoted, as it could hold anything.
+    pub(crate) fn word(&self) -> &str {
+        match self {
+            Answer::Text(body) => {
+                let text = body.strip_prefix('\u{feff}').unwrap_or(body);
+                match text.split_whitespace().next() {
+                    Some(word) if word.parse::<Status>().is_ok() => word,
+                    _ => "(an unknown answer)",
+                }
+            }
+            Answer::Soap(answer, _) => match answer.result.as_deref() {
+                Some(word) if soap::status(word).is_some() => word,
+                _ => "(an unknown answer)",
+            },
+        }
+    }
+
+    /// The answer's size in bytes.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Answer::Text(body) | Answer::Soap(_, body) => body.len(),
+        }
+    }
+
     /// The SMS invitation's result (`SMS_RESULT: …` in text, an `…SMSResult` element in
     /// SOAP), if the answer has one. Read only after [`read`](Self::read) said `OK`.
     pub(crate) fn sms_result(&self) -> Option<String> {

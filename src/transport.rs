@@ -7,15 +7,20 @@ use std::time::{Duration, Instant};
 
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+#[cfg(not(unix))]
+use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::NextTimeout;
 use ureq::{Agent, Proxy, ProxyProtocol};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
+use crate::events;
 use crate::response::Answer;
 use crate::secret::Secret;
 use crate::soap;
 
+#[cfg(unix)]
+mod connector;
 #[cfg(unix)]
 mod fork;
 
@@ -150,8 +155,26 @@ impl Transport {
 
     /// Sends `call` with `params` and the session's `cookie` header, within what is left
     /// until `deadline` (the whole public call's); returns the answer of an HTTP 200, or
-    /// the error.
+    /// the error. Logs the exchange (target `rescue`): never a URL, a value or a cookie.
     pub(crate) fn send(
+        &self,
+        call: Call,
+        params: &[(&str, &str)],
+        cookie: Option<&Secret>,
+        deadline: Instant,
+    ) -> Result<Reply, Error> {
+        let what = events::Exchange::new(call, self.transport, &self.origin);
+        what.sent(params, self.proxy.is_some());
+        let started = Instant::now();
+        let reply = self.send_once(call, params, cookie, deadline);
+        match &reply {
+            Ok(reply) => what.answered(&reply.answer, started.elapsed()),
+            Err(error) => what.failed(error, started.elapsed()),
+        }
+        reply
+    }
+
+    fn send_once(
         &self,
         call: Call,
         params: &[(&str, &str)],
@@ -361,7 +384,12 @@ impl Transport {
 
 /// An agent with an empty pool and a fresh resolver cache.
 fn new_agent(config: ureq::config::Config) -> Agent {
-    Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default())
+    #[cfg(unix)]
+    let connector = connector::lean();
+    // The lean TCP layer's liveness probe is POSIX (`MSG_DONTWAIT`).
+    #[cfg(not(unix))]
+    let connector = DefaultConnector::new();
+    Agent::with_parts(config, connector, CachingResolver::default())
 }
 
 /// Gives `request` what is left of the call's deadline and the session's cookie.

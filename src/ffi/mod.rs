@@ -17,6 +17,7 @@
 mod client;
 mod error;
 mod invitation;
+mod log;
 mod panic;
 mod request;
 mod status;
@@ -33,6 +34,9 @@ pub use client::{
 pub use error::rescue_last_error_message;
 pub use invitation::{
     rescue_lens_invitation, rescue_request_lens_pin_invite, RESCUE_SMS_RESULT_BUFFER_LEN,
+};
+pub use log::{
+    rescue_log_callback, rescue_log_level, rescue_log_level_code, rescue_set_log_callback,
 };
 pub use request::{
     rescue_pin_request, rescue_request_auth_code, rescue_request_lens_pin, rescue_request_pin,

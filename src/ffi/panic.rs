@@ -1,7 +1,9 @@
 //! Every export runs inside [`guard`]: panics become `RESCUE_STATUS_PANIC`, never an abort or
 //! an unwind into C.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use super::error::{self, Failure};
 use super::status::rescue_status;
@@ -11,7 +13,11 @@ use super::status::rescue_status;
 /// `AssertUnwindSafe`: what a call shares survives a panic intact: the client's state sits
 /// behind locks that are replaced whole and recover from poisoning.
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> rescue_status {
-    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+    quiet_panics_inside_guards();
+    GUARDED.with(|depth| depth.set(depth.get() + 1));
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    GUARDED.with(|depth| depth.set(depth.get() - 1));
+    let outcome = outcome.unwrap_or_else(|payload| {
         let what = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -28,6 +34,28 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> rescue_status
         Err(failure) => error::record(&failure),
     }))
     .unwrap_or(super::status::rescue_status_code::RESCUE_STATUS_PANIC as u32)
+}
+
+thread_local! {
+    /// How many `guard`s this thread is inside.
+    static GUARDED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A library must not write to its host's stderr: a panic inside a guard (which becomes
+/// `RESCUE_STATUS_PANIC`) goes to the log hook (`rescue_set_log_callback`) instead of the
+/// default message. Panics elsewhere keep the hook that was there before.
+fn quiet_panics_inside_guards() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.try_with(Cell::get).unwrap_or(0) > 0 {
+                log::error!(target: crate::events::TARGET, "internal error in librescue (panic): {info}");
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
 #[cfg(test)]

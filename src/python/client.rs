@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -10,6 +11,7 @@ use pyo3::types::{PyString, PyType};
 use zeroize::Zeroizing;
 
 use super::errors::to_py_err;
+use super::interrupt::blocking;
 use crate::client::{Client as CoreClient, Method, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::request::{Field, PinRequest};
@@ -18,7 +20,9 @@ use crate::status::Status;
 /// A client of the LogMeIn Rescue API.
 ///
 /// One client may be shared by many threads; every call releases the GIL while it waits
-/// for the service. Used as a context manager, it logs out on exit when it is logged in.
+/// for the service, and a call on the main thread raises `KeyboardInterrupt` at once on
+/// Ctrl-C (`interrupt.rs`). Used as a context manager, it logs out on exit when it is
+/// logged in.
 #[pyclass(frozen, module = "rescue", name = "Client")]
 pub(crate) struct Client {
     core: CoreClient,
@@ -26,8 +30,9 @@ pub(crate) struct Client {
     base_url: String,
     method: Method,
     /// Whether the last `login()` succeeded and no `logout()` followed, so that leaving a
-    /// `with` block knows whether there is a session to end.
-    logged_in: AtomicBool,
+    /// `with` block knows whether there is a session to end. Shared with the call, which
+    /// sets it even when Ctrl-C abandoned the `login()` that started it.
+    logged_in: Arc<AtomicBool>,
 }
 
 #[pymethods]
@@ -96,7 +101,7 @@ impl Client {
             core,
             base_url,
             method,
-            logged_in: AtomicBool::new(false),
+            logged_in: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -110,17 +115,20 @@ impl Client {
     ) -> PyResult<()> {
         let email = secret(py, "email", email)?;
         let password = secret(py, "password", password)?;
-        py.detach(|| self.core.login(&email, &password))
-            .map_err(|e| to_py_err(py, &e))?;
-        self.logged_in.store(true, Ordering::SeqCst);
-        Ok(())
+        let (core, logged_in) = (self.core.clone(), Arc::clone(&self.logged_in));
+        blocking(py, move || {
+            core.login(&email, &password)?;
+            logged_in.store(true, Ordering::SeqCst);
+            Ok(())
+        })?
+        .map_err(|e| to_py_err(py, &e))
     }
 
     /// `logout.aspx`: ends the login session and forgets the credentials that renew it.
     fn logout(&self, py: Python<'_>) -> PyResult<()> {
         self.logged_in.store(false, Ordering::SeqCst);
-        py.detach(|| self.core.logout())
-            .map_err(|e| to_py_err(py, &e))
+        let core = self.core.clone();
+        blocking(py, move || core.logout())?.map_err(|e| to_py_err(py, &e))
     }
 
     /// `requestAuthCode.aspx`: the account's secret authcode. Keep it secret.
@@ -132,8 +140,14 @@ impl Client {
     ) -> PyResult<String> {
         let email = secret(py, "email", email)?;
         let password = secret(py, "password", password)?;
-        py.detach(|| self.core.request_auth_code(&email, &password))
-            .map_err(|e| to_py_err(py, &e))
+        let core = self.core.clone();
+        // Zeroed if Ctrl-C abandoned the call and nobody takes it.
+        blocking(py, move || {
+            core.request_auth_code(&email, &password)
+                .map(Zeroizing::new)
+        })?
+        .map(|mut code| std::mem::take(&mut *code))
+        .map_err(|e| to_py_err(py, &e))
     }
 
     /// `requestLensPINCode.aspx`: the 6-digit PIN code of a Rescue Lens session.
@@ -156,7 +170,8 @@ impl Client {
             cfield0, cfield1, cfield2, cfield3, cfield4, cfield5, tracking0,
         ];
         let request = pin_request(py, fields, notechconsole, authcode)?;
-        py.detach(|| self.core.request_lens_pin(&request))
+        let core = self.core.clone();
+        blocking(py, move || core.request_lens_pin(&request))?
             .map(String::from)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -181,7 +196,8 @@ impl Client {
             cfield0, cfield1, cfield2, cfield3, cfield4, cfield5, tracking0,
         ];
         let request = pin_request(py, fields, notechconsole, authcode)?;
-        py.detach(|| self.core.request_pin(&request))
+        let core = self.core.clone();
+        blocking(py, move || core.request_pin(&request))?
             .map(String::from)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -202,7 +218,8 @@ impl Client {
         if !self.logged_in.swap(false, Ordering::SeqCst) {
             return Ok(());
         }
-        match py.detach(|| self.core.logout()) {
+        let core = self.core.clone();
+        match blocking(py, move || core.logout())? {
             Ok(()) | Err(Error::Service(Status::NotLoggedIn)) => Ok(()),
             Err(_) if exc_type.is_some() => Ok(()),
             Err(error) => Err(to_py_err(py, &error)),

@@ -1,11 +1,13 @@
 //! The Python extension module `rescue._rescue`, built by maturin (`pyproject.toml`).
 //!
 //! It only adapts the core to Python: it extracts arguments, runs the blocking call with
-//! the GIL released, and turns core errors into the exceptions of `python/rescue/_errors.py`.
+//! the GIL released (interruptible by Ctrl-C on the main thread, `interrupt.rs`), and turns
+//! core errors into the exceptions of `python/rescue/_errors.py`.
 //! The public package is `python/rescue/`, which re-exports what users need.
 
 mod client;
 mod errors;
+mod interrupt;
 
 /// Private: the compiled half of the `rescue` package. Import `rescue` instead.
 #[pyo3::pymodule(name = "_rescue")]

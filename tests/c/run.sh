@@ -43,7 +43,7 @@ start() {
 
 start url --pin-interval-ms 0 --login-window-ms 2000
 start poll_url --pin-interval-ms 1000
-start tls_url --pin-interval-ms 0 --tls --cert-out "$tmp/cert.pem"
+start tls_url --pin-interval-ms 0 --login-window-ms 2000 --tls --cert-out "$tmp/cert.pem"
 export RESCUE_URL=$url RESCUE_POLL_URL=$poll_url RESCUE_TLS_URL=$tls_url
 export RESCUE_TLS_CERT=$tmp/cert.pem
 "$@"

@@ -66,6 +66,7 @@ extern const struct test argument_tests[];
 extern const struct test thread_tests[];
 extern const struct test boundary_tests[];
 extern const struct test renewal_tests[];
+extern const struct test logging_tests[];
 extern const struct test field_tests[];
 extern const struct test proxy_tests[];
 extern const struct test fork_tests[];
