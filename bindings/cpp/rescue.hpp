@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -72,6 +75,39 @@ struct LensPin {
 
 /// The library's version, e.g. "0.1.0".
 inline std::string version() { return rescue_version(); }
+
+/// A log handler: the record's level (RESCUE_LOG_ERROR … RESCUE_LOG_TRACE) and message.
+using LogHandler = std::function<void(rescue_log_level, const std::string &)>;
+
+namespace detail {
+inline std::mutex &log_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+inline std::shared_ptr<LogHandler> &log_handler() {
+    static std::shared_ptr<LogHandler> handler;
+    return handler;
+}
+extern "C" inline void log_trampoline(void *, rescue_log_level level, const char *message) {
+    std::shared_ptr<LogHandler> handler;
+    {
+        std::lock_guard<std::mutex> lock(log_mutex());
+        handler = log_handler();
+    }
+    if (handler) {
+        try {
+            (*handler)(level, message);
+        } catch (...) {
+            // An exception must not unwind into the library.
+        }
+    }
+}
+} // namespace detail
+
+/// Sends the library's events at `min_level` and above to `handler` (process-wide; an
+/// empty handler turns logging off). It runs on the thread of the call being logged;
+/// messages never hold a secret. See rescue_set_log_callback.
+inline void set_log_handler(LogHandler handler, rescue_log_level min_level = RESCUE_LOG_INFO);
 
 namespace detail {
 
@@ -246,6 +282,19 @@ private:
 
     rescue_client *client_ = nullptr;
 };
+
+inline void set_log_handler(LogHandler handler, rescue_log_level min_level) {
+    std::shared_ptr<LogHandler> next;
+    if (handler) {
+        next = std::make_shared<LogHandler>(std::move(handler));
+    }
+    {
+        std::lock_guard<std::mutex> lock(detail::log_mutex());
+        detail::log_handler() = next;
+    }
+    detail::check(rescue_set_log_callback(next ? detail::log_trampoline : nullptr, nullptr,
+                                          min_level));
+}
 
 } // namespace rescue
 

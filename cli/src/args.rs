@@ -14,6 +14,10 @@ use rescue::{Field, PinRequest};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log what the library does to stderr: -v logins and renewals, -vv every exchange,
+    /// -vvv parameter names and lengths. Never a password, authcode, cookie or field value.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Subcommand, Debug)]

@@ -5,6 +5,7 @@
 
 mod args;
 mod exit;
+mod verbose;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ const SANDBOX_TECHNICIAN: &str = "tech@sandbox.test";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    verbose::init(cli.verbose);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

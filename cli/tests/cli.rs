@@ -302,3 +302,52 @@ fn rescue_sandbox_serves_until_terminated() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(exit.code(), Some(0), "a clean exit on SIGTERM");
 }
+
+#[test]
+fn verbose_flags_log_to_stderr_without_secrets() {
+    let sandbox = sandbox();
+    let endpoint = sandbox.base_url();
+    let quiet = rescue(
+        &["lens-pin", "--endpoint", &endpoint],
+        &login_env("tech@sandbox.test"),
+    );
+    assert_eq!(code(&quiet), 0, "{}", stderr(&quiet));
+    assert_eq!(stderr(&quiet), "", "silent without -v");
+    let args = [
+        "lens-pin",
+        "--endpoint",
+        &endpoint,
+        "--cfield0",
+        "Field-Never-Logged",
+    ];
+    let info = rescue(
+        &[&args[..], &["-v"]].concat(),
+        &login_env("tech@sandbox.test"),
+    );
+    assert!(
+        stderr(&info).contains("rescue: INFO: logged in"),
+        "{}",
+        stderr(&info)
+    );
+    assert!(!stderr(&info).contains("DEBUG"), "{}", stderr(&info));
+    let trace = rescue(
+        &[&args[..], &["-vvv"]].concat(),
+        &login_env("tech@sandbox.test"),
+    );
+    let log = stderr(&trace);
+    for event in [
+        "INFO: logged in",
+        "DEBUG: requestLensPINCode.aspx answered OK",
+        "TRACE",
+        "pwd=(secret)",
+        "cfield0=(18 chars)",
+    ] {
+        assert!(log.contains(event), "{event:?} missing:\n{log}");
+    }
+    assert!(
+        !log.contains("pwd=sandbox") && !log.contains("Field-Never-Logged"),
+        "{log}"
+    );
+    // The PIN on stdout is unchanged by logging.
+    assert_eq!(stdout(&trace).lines().count(), 2);
+}

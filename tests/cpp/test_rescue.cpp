@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -205,6 +206,41 @@ void threads() {
     }
 }
 
+void soap_and_log_handler() {
+    std::vector<std::string> messages;
+    std::mutex mutex;
+    rescue::set_log_handler(
+        [&](rescue_log_level, const std::string &message) {
+            std::lock_guard<std::mutex> lock(mutex);
+            messages.push_back(message);
+        },
+        RESCUE_LOG_DEBUG);
+    for (rescue_transport transport : {RESCUE_TRANSPORT_SOAP_1_1, RESCUE_TRANSPORT_SOAP_1_2}) {
+        rescue::Client client(env("RESCUE_URL"));
+        client.set_transport(transport);
+        client.login("tech@sandbox.test", "sandbox");
+        CHECK(is_pin(client.request_lens_pin()));
+        client.logout();
+    }
+    rescue::set_log_handler(nullptr);
+    bool bad = false;
+    try {
+        rescue::Client client(env("RESCUE_URL"));
+        client.set_transport(7);
+    } catch (const rescue::Error &e) {
+        bad = e.status() == RESCUE_STATUS_INVALID_ARGUMENT;
+    }
+    CHECK(bad);
+    std::lock_guard<std::mutex> lock(mutex);
+    bool soap = false, logged_in = false, secret = false;
+    for (const std::string &message : messages) {
+        soap = soap || message.find("API.asmx requestLensPINCode over soap12") != std::string::npos;
+        logged_in = logged_in || message.find("logged in") != std::string::npos;
+        secret = secret || message.find("pwd=sandbox") != std::string::npos;
+    }
+    CHECK(soap && logged_in && !secret);
+}
+
 struct Test {
     const char *name;
     void (*run)();
@@ -224,6 +260,7 @@ int main() {
         {"timeout and bad URL", timeout_and_bad_url},
         {"move-only RAII", move_semantics},
         {"8 threads share one Client", threads},
+        {"SOAP transports and the log handler", soap_and_log_handler},
     };
     int passed = 0, failed = 0;
     for (const Test &test : tests) {
