@@ -301,7 +301,7 @@ def sizes(args):
         out["librescue.so (as built)"] = os.path.getsize(lib)
         out["librescue.so (stripped)"] = os.path.getsize(stripped)
         shutil.rmtree(os.path.dirname(stripped))
-    wheels = sorted(glob.glob(os.path.join(ROOT, args.wheels, "rescue-*.whl")),
+    wheels = sorted(glob.glob(os.path.join(ROOT, args.wheels, "librescue-*.whl")),
                     key=os.path.getmtime)
     if wheels:
         out[f"wheel {os.path.basename(wheels[-1])}"] = os.path.getsize(wheels[-1])

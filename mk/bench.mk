@@ -67,7 +67,7 @@ bench-wheel: bench-venv
 	rm -rf $(BENCH_DIR)/wheels
 	PATH="$(abspath $(BENCH_VENV))/bin:$$PATH" PYO3_PYTHON=$(abspath $(BENCH_PY)) \
 	    $(BENCH_VENV)/bin/maturin build --release --quiet --out $(BENCH_DIR)/wheels
-	$(BENCH_PY) -m pip install --quiet --force-reinstall --no-deps $(BENCH_DIR)/wheels/rescue-*.whl
+	$(BENCH_PY) -m pip install --quiet --force-reinstall --no-deps $(BENCH_DIR)/wheels/librescue-*.whl
 
 bench: bench-bins bench-wheel $(BENCH_SANDBOX)
 	BENCH_MAKE_COMMAND="make bench$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" \

@@ -1,5 +1,6 @@
-# The Python package `rescue` (pyproject.toml, python/rescue/, src/python/): builds it the
-# way users install it (`pip install .`) into .venv/ and runs tests/python/ against the sandbox.
+# The Python distribution `librescue`, imported as `rescue` (pyproject.toml, python/rescue/,
+# src/python/): builds it the way users install it (`pip install .`) into .venv/ and runs
+# tests/python/ against the sandbox.
 
 PYTHON ?= python3
 VENV := .venv
@@ -21,6 +22,8 @@ $(VENV)/.tools-installed: mk/python.mk
 # pip builds the wheel with the venv's maturin (cargo profile `wheel`, so target/release,
 # the C library's, is left alone); --force-reinstall because the version doesn't change.
 $(VENV)/.rescue-installed: $(VENV)/.tools-installed $(PYTHON_PACKAGE_SOURCES)
+	@# 0.1.0's distribution was named `rescue` (now `librescue`): drop it from older venvs.
+	@$(VENV_PY) -m pip uninstall --quiet --yes rescue >/dev/null 2>&1 || true
 	PATH="$(abspath $(VENV))/bin:$$PATH" PYO3_PYTHON=$(abspath $(VENV_PY)) \
 		$(VENV_PY) -m pip install --quiet --no-build-isolation \
 		--force-reinstall --no-deps .

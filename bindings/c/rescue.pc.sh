@@ -8,7 +8,6 @@ includedir=\${prefix}/include
 
 Name: rescue
 Description: Client for the LogMeIn Rescue API (login, authcodes, Lens and desktop PIN codes)
-URL: https://example.invalid/librescue
 Version: $2
 Libs: -L\${libdir} -lrescue
 Libs.private: $3
