@@ -563,6 +563,55 @@ try {
         $main->reset();
     });
 
+    test('setLogger: events at each level, a PSR-3 style logger, no secrets', function () use ($main, $library): void {
+        $main->reset();
+        $lines = [];
+        Client::setLogger(function (string $level, string $message) use (&$lines): void {
+            $lines[] = "{$level} {$message}";
+        }, 'trace', $library);
+        $client = client($main->url);
+        try {
+            $client->login('tech@sandbox.test', 'Wr0ng-Pass-Never-Logged');
+        } catch (RescueException $e) {
+        }
+        $client->login('tech@sandbox.test', PASSWORD);
+        $client->requestLensPin(['cfield0' => 'Field-Never-Logged']);
+        $main->post('sandbox/expire');
+        $client->requestLensPin();
+        client($main->fault('hang'), ['timeout' => 0.3]);
+        try {
+            client($main->fault('hang'), ['timeout' => 0.3])->login('tech@sandbox.test', PASSWORD);
+        } catch (RescueException $e) {
+        }
+        Client::setLogger(null, 'info', $library);
+        $client->requestLensPin();
+        $text = implode("\n", $lines);
+        foreach (['info logged in', 'debug login.aspx over', 'answered OK', 'trace requestLensPINCode.aspx parameters: cfield0=(18 chars)',
+                  'info session renewed', 'warning login.aspx failed', 'TIMEOUT'] as $event) {
+            check(strpos($text, $event) !== false, "logged: {$event}");
+        }
+        check(strpos($text, 'Wr0ng-Pass') === false && strpos($text, 'pwd=sandbox') === false, 'no password logged');
+        check(strpos($text, 'Field-Never-Logged') === false, 'no field value logged');
+        same(count($lines), count(explode("\n", $text)), 'nothing logged once turned off');
+
+        $psr = new class {
+            /** @var list<string> */
+            public $records = [];
+            public function log($level, $message, array $context = []): void
+            {
+                $this->records[] = "{$level}:{$message}";
+            }
+        };
+        Client::setLogger($psr, 'debug', $library);
+        client($main->url)->requestLensPin(['authcode' => AUTHCODES['tech']]);
+        Client::setLogger(null, 'info', $library);
+        check(count($psr->records) >= 2 && strpos($psr->records[0], 'debug:') === 0, 'a PSR-3 logger gets debug records');
+        expectThrows(\InvalidArgumentException::class, function () use ($library) {
+            Client::setLogger(null, 'loud', $library);
+        }, 'an unknown level');
+        $main->reset();
+    });
+
     test('ffi.enable=preload with ffi.preload (the FPM setup)', function () use ($main, $root, $library): void {
         $header = Library::headerCandidates($library);
         $header = current(array_filter($header, 'is_file'));

@@ -39,6 +39,12 @@ final class Client
     /** The core refuses answers over 64 KiB, so an authcode always fits this. */
     private const AUTHCODE_BUFFER_MAX = 65536 + 1;
 
+    /** rescue_log_level of each PSR-3 / setLogger level name. */
+    private const LOG_LEVELS = ['error' => 1, 'warning' => 2, 'info' => 3, 'debug' => 4, 'trace' => 5];
+
+    /** @var \Closure|null the FFI callback in use: kept alive while librescue may call it */
+    private static $logCallback;
+
     /** @var \FFI */
     private $ffi;
 
@@ -377,6 +383,54 @@ final class Client
             );
         }
         return $index;
+    }
+
+    /**
+     * Sends librescue's events (what was sent where, answers, timings, renewals) to
+     * `$logger`, process-wide, from now on: a callable `fn(string $level, string $message)`
+     * or a PSR-3 logger (any object with `log($level, $message)`; psr/log is not required).
+     * Levels: 'error', 'warning', 'info', 'debug', 'trace' (a PSR-3 logger gets 'debug' for
+     * 'trace'). null turns logging off. Messages never hold a password, authcode, cookie or
+     * field value; a phone number shows its last two digits. The logger runs synchronously
+     * inside the call being logged.
+     *
+     * @param callable|object|null $logger
+     * @throws \InvalidArgumentException for an unknown level or a logger of the wrong type
+     */
+    public static function setLogger($logger, string $minLevel = 'info', ?string $library = null, ?string $header = null): void
+    {
+        if (!isset(self::LOG_LEVELS[$minLevel])) {
+            throw new \InvalidArgumentException(
+                'minimum level must be one of ' . implode(', ', array_keys(self::LOG_LEVELS))
+            );
+        }
+        $names = array_flip(self::LOG_LEVELS);
+        if ($logger === null) {
+            $sink = null;
+        } elseif (is_object($logger) && !($logger instanceof \Closure) && method_exists($logger, 'log')) {
+            $sink = static function (string $level, string $message) use ($logger): void {
+                $logger->log($level === 'trace' ? 'debug' : $level, $message);
+            };
+        } elseif (is_callable($logger)) {
+            $sink = \Closure::fromCallable($logger);
+        } else {
+            throw new \InvalidArgumentException('the logger must be a callable, a PSR-3 logger or null');
+        }
+        $ffi = Library::load($library, $header);
+        $callback = $sink === null ? null : static function ($userData, int $level, $message) use ($sink, $names): void {
+            try {
+                // FFI hands a const char* argument over as a PHP string already.
+                $sink($names[$level] ?? 'error', is_string($message) ? $message : \FFI::string($message));
+            } catch (\Throwable $e) {
+                // An exception must not unwind into librescue.
+            }
+        };
+        $status = $ffi->rescue_set_log_callback($callback, null, self::LOG_LEVELS[$minLevel]);
+        if ($status !== Status::OK) {
+            throw new RescueException((string) $ffi->rescue_status_name($status), $status, 'rescue_set_log_callback failed');
+        }
+        // Keep the previous callback alive too: a thread may still be inside it.
+        self::$logCallback = $callback ?? self::$logCallback;
     }
 
     /** @param int|string $key */
