@@ -20,9 +20,9 @@ use crate::status::Status;
 /// A client of the LogMeIn Rescue API.
 ///
 /// One client may be shared by many threads; every call releases the GIL while it waits
-/// for the service, and a call on the main thread raises `KeyboardInterrupt` at once on
-/// Ctrl-C (`interrupt.rs`). Used as a context manager, it logs out on exit when it is
-/// logged in.
+/// for the service. Ctrl-C stops a call at once with `KeyboardInterrupt`, and so does a
+/// signal handler that raises; the interrupted call ends in the background within `timeout`.
+/// Used as a context manager, it logs out on exit when it is logged in.
 #[pyclass(frozen, module = "rescue", name = "Client")]
 pub(crate) struct Client {
     core: CoreClient,
