@@ -38,13 +38,18 @@ dotnet-test: dotnet lib $(SANDBOX)
 	    | sed -n '/^```csharp$$/,/^```$$/{/^```/d;p}' > $(DOTNET_OUT)/example/LensPin.cs
 	@test -s $(DOTNET_OUT)/example/LensPin.cs || { echo "no example in $(DOTNET_README)" >&2; exit 1; }
 	cp -f $(DOTNET_OUT)/Librescue.dll $(DOTNET_OUT)/example/
-	cp -fL $(LIB_DIR)/librescue.so $(DOTNET_OUT)/example/librescue.so
+	@# Private copies, each a new file (rm, then cp): `make lib` rewrites build/lib's library
+	@# in place, which would crash a test process that has it loaded.
+	rm -rf $(DOTNET_OUT)/native $(DOTNET_OUT)/example/librescue.so
+	mkdir -p $(DOTNET_OUT)/native
+	cp -L $(LIB_DIR)/librescue.so $(DOTNET_OUT)/native/librescue.so
+	cp -L $(LIB_DIR)/librescue.so $(DOTNET_OUT)/example/librescue.so
 	$(MCS) $(DOTNET_FLAGS) -target:exe -r:$(DOTNET_OUT)/example/Librescue.dll \
 	    -out:$(DOTNET_OUT)/example/LensPin.exe $(DOTNET_OUT)/example/LensPin.cs
 	@# The package's version is the crate's (the .csproj and the native library say the same).
 	@grep -q '<Version>$(RESCUE_VERSION)</Version>' bindings/dotnet/Librescue.csproj || \
 	    { echo "bindings/dotnet/Librescue.csproj: <Version> is not $(RESCUE_VERSION)" >&2; exit 1; }
-	LD_LIBRARY_PATH=$(abspath $(LIB_DIR)) RESCUE_VERSION=$(RESCUE_VERSION) MONO=$(MONO) \
+	LD_LIBRARY_PATH=$(abspath $(DOTNET_OUT)/native) RESCUE_VERSION=$(RESCUE_VERSION) MONO=$(MONO) \
 	    tests/c/run.sh $(SANDBOX) tests/dotnet/suite.sh $(DOTNET_OUT)
 
 dotnet-pack-deps: dotnet-deps

@@ -35,6 +35,7 @@ namespace Librescue.Tests
             AsyncTests.Register();
             ThreadTests.Register();
             SecretTests.Register();
+            InvitationTests.Register();
 
             string only = args.Length > 0 ? args[0] : null;
             int passed = 0;

@@ -26,7 +26,7 @@ namespace Librescue.Tests
                 {
                     RescueClientOptions options = new RescueClientOptions
                     {
-                        BaseUrl = url, Transport = transport, Timeout = TimeSpan.FromMilliseconds(400),
+                        BaseUrl = url, Transport = transport, Timeout = TimeSpan.FromMilliseconds(250),
                     };
                     using (RescueClient client = new RescueClient(options))
                     {

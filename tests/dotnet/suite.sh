@@ -5,8 +5,10 @@
 #   suite.sh BUILD_DIR   (BUILD_DIR/tests.exe, BUILD_DIR/example/LensPin.exe)
 set -uo pipefail
 
-dir=$1
+dir=$(cd "$1" && pwd)
 mono=${MONO:-mono}
+# Mono writes its crash reports (mono_crash.*) into the working directory: keep them in build.
+cd "$dir" || exit 1
 passed=0
 failed=0
 log=$(mktemp)

@@ -64,6 +64,29 @@ namespace Librescue
         }
     }
 
+    /// <summary>The C <c>rescue_lens_invitation</c>; strings are owned by <see cref="Utf8Strings"/>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeLensInvitation
+    {
+        public IntPtr PhoneNumber;
+        public IntPtr LangCode;
+        public IntPtr NodeId;
+
+        /// <summary>The C form of <paramref name="invitation"/> (null: no invitation, the plain request).</summary>
+        public static NativeLensInvitation From(LensInvitation invitation, Utf8Strings strings)
+        {
+            NativeLensInvitation c = new NativeLensInvitation();
+            if (invitation == null)
+            {
+                return c;
+            }
+            c.PhoneNumber = strings.Add(invitation.PhoneNumber, "phone_number", "invitation");
+            c.LangCode = strings.Add(invitation.LangCode, "lang_code", "invitation");
+            c.NodeId = strings.Add(invitation.NodeId, "node_id", "invitation");
+            return c;
+        }
+    }
+
     /// <summary>
     /// NUL-terminated UTF-8 copies of the strings of one call, in unmanaged memory. Dispose
     /// zeroes them (passwords and authcodes among them) before freeing.
@@ -183,6 +206,11 @@ namespace Librescue
         internal static extern uint rescue_request_pin(ClientHandle client,
             ref NativePinRequest request, [Out] byte[] pinOut, UIntPtr pinOutLen);
 
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint rescue_request_lens_pin_invite(ClientHandle client,
+            ref NativePinRequest request, ref NativeLensInvitation invitation,
+            [Out] byte[] pinOut, UIntPtr pinOutLen, [Out] byte[] smsResultOut, UIntPtr smsResultOutLen);
+
         // ===== errors and names =====
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
@@ -197,6 +225,9 @@ namespace Librescue
 
         /// <summary>The size of a PIN buffer: six digits and the NUL (RESCUE_PIN_BUFFER_LEN).</summary>
         internal const int PinBufferLength = 7;
+
+        /// <summary>The size of an SMS result buffer (RESCUE_SMS_RESULT_BUFFER_LEN).</summary>
+        internal const int SmsResultBufferLength = 128;
 
         /// <summary>Throws the exception for <paramref name="status"/> unless it is OK.</summary>
         internal static void Check(uint status)

@@ -42,6 +42,49 @@ namespace Librescue
     }
 
     /// <summary>
+    /// What a Lens PIN request adds for an invitation (<see cref="RescueClient.RequestLensPinInvite"/>).
+    /// Every member is optional (null). librescue checks them before sending.
+    /// </summary>
+    public sealed class LensInvitation
+    {
+        /// <summary>
+        /// The customer's phone number: the service texts the PIN and its join link there. At
+        /// most 32 characters, no control characters; the service decides what is valid.
+        /// Personal data: never in exception messages. Null: no SMS.
+        /// </summary>
+        public string PhoneNumber { get; set; }
+
+        /// <summary>The invitation's language: de, en, es, fr, nl or pt-br (any case). Null: the service's default (en).</summary>
+        public string LangCode { get; set; }
+
+        /// <summary>
+        /// The technician the PIN is created for (NodeId, decimal digits); HTTP POST and GET
+        /// only (INVALID_ARGUMENT over SOAP). Null: the calling technician.
+        /// </summary>
+        public string NodeId { get; set; }
+    }
+
+    /// <summary>A Lens PIN and what the service said about its invitation SMS.</summary>
+    public sealed class LensPinResult
+    {
+        internal LensPinResult(string pin, string smsResult)
+        {
+            Pin = pin;
+            SmsResult = smsResult;
+        }
+
+        /// <summary>The six-digit PIN (leading zeros kept).</summary>
+        public string Pin { get; private set; }
+
+        /// <summary>
+        /// The service's word about the SMS, as text: <c>sendInvitationForMobileSession_OK</c>
+        /// when it was sent; any other word means it was not, and the PIN is still valid. Null
+        /// when the answer had none (no phone number, or the plain request).
+        /// </summary>
+        public string SmsResult { get; private set; }
+    }
+
+    /// <summary>
     /// How a <see cref="RescueClient"/> is set up; read once, by its constructor. Null (or the
     /// default) keeps librescue's default.
     /// </summary>

@@ -136,6 +136,29 @@ namespace Librescue
             return Pin(Native.rescue_request_pin, request);
         }
 
+        /// <summary>
+        /// <c>requestLensPINCode</c> with an invitation: <c>_v3</c> when it has a phone number or
+        /// a language (the service texts the PIN to the customer), <c>_v4</c> when it has a
+        /// NodeId (a PIN for that technician), the plain page when it is null or empty; over
+        /// SOAP, <c>requestLensPINCodeV3</c>. An SMS that failed is not an exception: see
+        /// <see cref="LensPinResult.SmsResult"/>.
+        /// </summary>
+        public LensPinResult RequestLensPinInvite(PinRequest request, LensInvitation invitation)
+        {
+            ClientHandle client = Live();
+            using (Utf8Strings strings = new Utf8Strings())
+            {
+                NativePinRequest c = NativePinRequest.From(request, strings);
+                NativeLensInvitation i = NativeLensInvitation.From(invitation, strings);
+                byte[] pin = new byte[Native.PinBufferLength];
+                byte[] sms = new byte[Native.SmsResultBufferLength];
+                Native.Check(Native.rescue_request_lens_pin_invite(client, ref c, ref i,
+                    pin, (UIntPtr)pin.Length, sms, (UIntPtr)sms.Length));
+                string smsResult = Native.FromBuffer(sms);
+                return new LensPinResult(Native.FromBuffer(pin), smsResult.Length == 0 ? null : smsResult);
+            }
+        }
+
         // ===== async =====
         // Each runs the blocking call on the thread pool. The token is honoured until the call
         // starts; a started call runs to its end or to the client's timeout.
@@ -172,6 +195,13 @@ namespace Librescue
             CancellationToken cancellationToken = default(CancellationToken))
         {
             return Start(() => RequestPin(request), cancellationToken);
+        }
+
+        /// <summary><see cref="RequestLensPinInvite"/> on the thread pool.</summary>
+        public Task<LensPinResult> RequestLensPinInviteAsync(PinRequest request, LensInvitation invitation,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return Start(() => RequestLensPinInvite(request, invitation), cancellationToken);
         }
 
         /// <summary>
