@@ -92,6 +92,11 @@ fn events_tell_what_happened_and_nothing_secret() {
             );
         }
         assert!(text.contains(transport.name()), "{text}");
+        // The connection events come from the Unix transport (src/transport/connector.rs).
+        if cfg!(unix) {
+            assert!(text.contains("connection opened to 127.0.0.1:"), "{text}");
+            assert!(text.contains("reusing a pooled connection"), "{text}");
+        }
         let ok = if transport.name().starts_with("soap") {
             "_OK ("
         } else {

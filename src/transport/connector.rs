@@ -75,6 +75,11 @@ impl<In: Transport> Connector<In> for LeanTcpConnector {
             return Ok(Some(Either::A(transport)));
         }
         let stream = Arc::new(connect(details)?);
+        log::debug!(
+            target: crate::events::TARGET,
+            "connection opened to {}",
+            stream.peer_addr().map_or_else(|_| "the service".to_owned(), |a| a.to_string())
+        );
         if details.config.no_delay() {
             stream.set_nodelay(true)?;
         }
@@ -304,7 +309,13 @@ impl Transport for LeanTcp {
             self.buffers.release();
             return true;
         }
-        self.probe()
+        let open = self.probe();
+        if open {
+            log::trace!(target: crate::events::TARGET, "reusing a pooled connection");
+        } else {
+            log::debug!(target: crate::events::TARGET, "a pooled connection was closed; connecting anew");
+        }
+        open
     }
 }
 
