@@ -42,7 +42,10 @@ lib:
 	@if [ -s $(C_STATIC_TARGET)/native.new ]; then \
 	    mv $(C_STATIC_TARGET)/native.new $(C_STATIC_TARGET)/native-static-libs; fi
 	mkdir -p $(LIB_DIR) $(INC_DIR)
-	cp -f $(C_SHARED_TARGET)/release/librescue.so $(LIB_DIR)/librescue.so.$(RESCUE_VERSION)
+	@# Copy, then rename into place: a process that has the library mapped (a test, a
+	@# benchmark) keeps its old file instead of crashing on one rewritten under it.
+	cp -f $(C_SHARED_TARGET)/release/librescue.so $(LIB_DIR)/.librescue.so.new
+	mv -f $(LIB_DIR)/.librescue.so.new $(LIB_DIR)/librescue.so.$(RESCUE_VERSION)
 	ln -sf librescue.so.$(RESCUE_VERSION) $(LIB_DIR)/librescue.so.$(RESCUE_MAJOR)
 	ln -sf librescue.so.$(RESCUE_MAJOR) $(LIB_DIR)/librescue.so
 	cp -f $(C_STATIC_TARGET)/release/librescue.a $(LIB_DIR)/librescue.a
