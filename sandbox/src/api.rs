@@ -3,7 +3,8 @@
 use std::time::Instant;
 
 use crate::accounts::{Behaviour, Directory};
-use crate::state::{PinFields, PinRefusal, State};
+use crate::invitation::{self, Lang};
+use crate::state::{Invitation, Origin, PinFields, PinRefusal, State};
 
 /// The `.aspx` methods the sandbox serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,22 +14,38 @@ pub(crate) enum Method {
     RequestAuthCode,
     RequestLensPinCode,
     RequestPinCode,
+    /// `requestLensPINCode_v3`: v1 plus an SMS invitation (`PhoneNumber`, `LangCode`).
+    RequestLensPinCodeV3,
+    /// `requestLensPINCode_v4`: v3 plus the technician the PIN is for (`NodeId`).
+    RequestLensPinCodeV4,
 }
+
+/// Every page, as the vendor spells it.
+const PAGES: [(&str, Method); 7] = [
+    ("login.aspx", Method::Login),
+    ("logout.aspx", Method::Logout),
+    ("requestAuthCode.aspx", Method::RequestAuthCode),
+    ("requestLensPINCode.aspx", Method::RequestLensPinCode),
+    ("requestPINCode.aspx", Method::RequestPinCode),
+    ("requestLensPINCode_v3.aspx", Method::RequestLensPinCodeV3),
+    ("requestLensPINCode_v4.aspx", Method::RequestLensPinCodeV4),
+];
 
 impl Method {
     /// Looks up a method by its path segment, ignoring ASCII case as ASP.NET does.
     pub(crate) fn from_segment(segment: &str) -> Option<Method> {
-        const NAMES: [(&str, Method); 5] = [
-            ("login.aspx", Method::Login),
-            ("logout.aspx", Method::Logout),
-            ("requestauthcode.aspx", Method::RequestAuthCode),
-            ("requestlenspincode.aspx", Method::RequestLensPinCode),
-            ("requestpincode.aspx", Method::RequestPinCode),
-        ];
-        NAMES
+        PAGES
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(segment))
             .map(|&(_, m)| m)
+    }
+
+    /// The `.aspx` page, as the vendor spells it.
+    pub(crate) fn page(self) -> &'static str {
+        PAGES
+            .iter()
+            .find(|&&(_, m)| m == self)
+            .map_or("", |&(n, _)| n)
     }
 }
 
@@ -41,6 +58,12 @@ pub(crate) struct Params {
     pub authcode: Option<String>,
     /// cfield0..cfield5, tracking0, notechconsole.
     pub pin_fields: PinFields,
+    /// `PhoneNumber` (v3, v4).
+    pub phone_number: Option<String>,
+    /// `LangCode` (v3, v4).
+    pub lang_code: Option<String>,
+    /// `NodeId` (v4).
+    pub node_id: Option<String>,
 }
 
 /// Names of [`Params::pin_fields`] and their length limits in characters (`None`: no limit).
@@ -65,6 +88,12 @@ impl Params {
             &mut self.pwd
         } else if name.eq_ignore_ascii_case("authcode") {
             &mut self.authcode
+        } else if name.eq_ignore_ascii_case("PhoneNumber") {
+            &mut self.phone_number
+        } else if name.eq_ignore_ascii_case("LangCode") {
+            &mut self.lang_code
+        } else if name.eq_ignore_ascii_case("NodeId") {
+            &mut self.node_id
         } else if let Some(i) = PIN_FIELDS
             .iter()
             .position(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -188,6 +217,11 @@ pub(crate) enum Answer {
     AuthCode(String),
     /// `OK` with a PIN, zero-padded when laid out as text.
     PinCode(u32),
+    /// `OK` with a Lens invitation's PIN and, when an SMS was asked for, its `SMS_RESULT`.
+    LensPin {
+        pin: u32,
+        sms_result: Option<&'static str>,
+    },
 }
 
 impl Answer {
@@ -195,7 +229,7 @@ impl Answer {
     pub(crate) fn word(&self) -> Word {
         match self {
             Answer::Word(word) => *word,
-            Answer::AuthCode(_) | Answer::PinCode(_) => Word::Ok,
+            Answer::AuthCode(_) | Answer::PinCode(_) | Answer::LensPin { .. } => Word::Ok,
         }
     }
 }
@@ -216,13 +250,15 @@ pub(crate) struct Service {
 
 impl Service {
     /// Runs one method: the only place that decides, whichever front (`.aspx` or SOAP)
-    /// parsed the call. `session` is the `ASP.NET_SessionId` cookie.
+    /// parsed the call. `session` is the `ASP.NET_SessionId` cookie; `call` names the page
+    /// or SOAP operation for the inspection record.
     pub(crate) fn call(
         &self,
         method: Method,
         params: Params,
         session: Option<&str>,
         transport: Transport,
+        call: &'static str,
     ) -> (Answer, Cookie) {
         let now = Instant::now();
         match method {
@@ -237,14 +273,21 @@ impl Service {
                 (answer, cookie)
             }
             Method::RequestAuthCode => (self.request_auth_code(params), Cookie::Keep),
-            Method::RequestLensPinCode => (
-                self.request_pin(params, session, true, transport, now),
-                Cookie::Keep,
-            ),
-            Method::RequestPinCode => (
-                self.request_pin(params, session, false, transport, now),
-                Cookie::Keep,
-            ),
+            Method::RequestLensPinCode
+            | Method::RequestPinCode
+            | Method::RequestLensPinCodeV3
+            | Method::RequestLensPinCodeV4 => {
+                let origin = Origin {
+                    call,
+                    transport,
+                    requested_by: 0,
+                    invitation: None,
+                };
+                (
+                    self.request_pin(method, params, session, origin, now),
+                    Cookie::Keep,
+                )
+            }
         }
     }
 
@@ -330,17 +373,23 @@ impl Service {
         }
     }
 
-    /// Check order: authentication, account behaviour, field validation, poll rate.
+    /// Check order: authentication, the `NodeId`'s technician (v4), account behaviour,
+    /// field validation, poll rate.
     fn request_pin(
         &self,
+        method: Method,
         params: Params,
         session: Option<&str>,
-        lens: bool,
-        transport: Transport,
+        mut origin: Origin,
         now: Instant,
     ) -> Answer {
+        let lens = method != Method::RequestPinCode;
+        let invites = matches!(
+            method,
+            Method::RequestLensPinCodeV3 | Method::RequestLensPinCodeV4
+        );
         // An empty authcode counts as absent, as an empty form field would in ASP.NET code.
-        let id = match params.authcode.as_deref().filter(|c| !c.is_empty()) {
+        let caller = match params.authcode.as_deref().filter(|c| !c.is_empty()) {
             Some(code) => match self.accounts.by_authcode(code) {
                 None => return Answer::Word(Word::InvalidSecretAuthCode),
                 Some(id) => match self.accounts.get(id).behaviour {
@@ -352,6 +401,19 @@ impl Service {
             None => match session.and_then(|sid| self.state.touch(sid, now)) {
                 None => return Answer::Word(Word::NotLoggedIn),
                 Some(id) => id,
+            },
+        };
+        origin.requested_by = caller;
+        // Only v4 reads NodeId; an empty one counts as absent, like an empty authcode.
+        let node_id = match method {
+            Method::RequestLensPinCodeV4 => params.node_id.as_deref().filter(|n| !n.is_empty()),
+            _ => None,
+        };
+        let id = match node_id {
+            None => caller,
+            Some(node_id) => match self.technician(caller, node_id) {
+                Ok(id) => id,
+                Err(word) => return Answer::Word(word),
             },
         };
         let fields = params.pin_fields;
@@ -369,9 +431,52 @@ impl Service {
         if !fields_valid(&fields) {
             return Answer::Word(Word::Error);
         }
-        match self.state.create_pin(id, lens, fields, transport, now) {
+        let mut sms_result = None;
+        if invites {
+            let Some(lang) = Lang::from_param(params.lang_code.as_deref()) else {
+                return Answer::Word(Word::Error);
+            };
+            // An empty PhoneNumber asks for no SMS, as an absent one.
+            let sms = params
+                .phone_number
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .map(|number| (lang, invitation::sms_result(number)));
+            sms_result = sms.map(|(_, result)| result);
+            origin.invitation = Some(Box::new(Invitation {
+                phone_number: params.phone_number,
+                lang_code: params.lang_code,
+                node_id: (method == Method::RequestLensPinCodeV4)
+                    .then_some(params.node_id)
+                    .flatten(),
+                sms,
+            }));
+        }
+        match self.state.create_pin(id, lens, fields, origin, now) {
+            Ok(pin) if invites => Answer::LensPin { pin, sms_result },
             Ok(pin) => Answer::PinCode(pin),
             Err(PinRefusal::PollRate) => Answer::Word(Word::PollRateExceeded),
+        }
+    }
+
+    /// The technician a v4 `NodeId` names, on behalf of `caller`. The caller only has to be
+    /// authenticated (an administrator may ask, as a helpdesk system would) and not the
+    /// `error` account; an id that is not a number or names no account → `ERROR`; a deleted
+    /// or disabled technician → their authcode's words.
+    fn technician(&self, caller: usize, node_id: &str) -> Result<usize, Word> {
+        if self.accounts.get(caller).behaviour == Behaviour::Error {
+            return Err(Word::Error);
+        }
+        let id = node_id
+            .parse::<u64>()
+            .ok()
+            .filter(|_| node_id.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| self.accounts.by_node_id(n))
+            .ok_or(Word::Error)?;
+        match self.accounts.get(id).behaviour {
+            Behaviour::Deleted => Err(Word::UserIsDeleted),
+            Behaviour::Disabled => Err(Word::UserDeletedOrDisabled),
+            _ => Ok(id),
         }
     }
 }
@@ -428,5 +533,13 @@ mod tests {
             Some(Method::RequestLensPinCode)
         );
         assert_eq!(Method::from_segment("requestLensPINCode"), None);
+        assert_eq!(
+            Method::from_segment("RequestLensPinCode_V4.aspx"),
+            Some(Method::RequestLensPinCodeV4)
+        );
+        assert_eq!(
+            Method::RequestLensPinCodeV3.page(),
+            "requestLensPINCode_v3.aspx"
+        );
     }
 }

@@ -126,7 +126,7 @@ async fn page(service: &Service, variant: Variant, method: Method, request: Requ
         Transport::Get
     };
     let session = session_cookie(&parts.headers);
-    let (answer, cookie) = service.call(method, params, session, transport);
+    let (answer, cookie) = service.call(method, params, session, transport, method.page());
     let response = (
         StatusCode::OK,
         [(header::CONTENT_TYPE, TEXT)],
@@ -194,7 +194,13 @@ async fn asmx(service: &Service, variant: Variant, request: Request, https: bool
         return plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
     }
     let session = session_cookie(&parts.headers);
-    let (answer, cookie) = service.call(operation.method, params, session, version.transport());
+    let (answer, cookie) = service.call(
+        operation.method,
+        params,
+        session,
+        version.transport(),
+        operation.name,
+    );
     let xml = soap::answer_xml(version, operation, &answer);
     with_cookie(soap_xml(version, StatusCode::OK, xml), cookie)
 }
@@ -302,20 +308,30 @@ fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The answer text: the layout production traffic implies (`OK\r\nPINCODE:012345`, no
-/// trailing newline), or the `oneline` / `spaced` variants' layout of the vendor page.
+/// trailing newline), or the `oneline` / `spaced` variants' layout of the vendor page. An
+/// SMS result is a line of its own in every layout (`\r\nSMS_RESULT: <word>`), as the
+/// vendor's v4 page shows it on a second line.
 fn layout(answer: &Answer, variant: Variant) -> String {
     let word = answer.word().text();
-    let pair = match answer {
-        Answer::Word(_) => None,
-        Answer::AuthCode(code) => Some(("AUTHCODE", code.clone())),
-        Answer::PinCode(pin) => Some(("PINCODE", format!("{pin:06}"))),
+    let (pair, sms_result) = match answer {
+        Answer::Word(_) => (None, None),
+        Answer::AuthCode(code) => (Some(("AUTHCODE", code.clone())), None),
+        Answer::PinCode(pin) => (Some(("PINCODE", format!("{pin:06}"))), None),
+        Answer::LensPin { pin, sms_result } => {
+            (Some(("PINCODE", format!("{pin:06}"))), *sms_result)
+        }
     };
-    match (variant, pair) {
+    let mut text = match (variant, pair) {
         (_, None) => word.to_owned(),
         (Variant::OneLine, Some((key, value))) => format!("{word} {key}:{value}"),
         (Variant::Spaced, Some((key, value))) => format!("{word} {key}: {value}"),
         (_, Some((key, value))) => format!("{word}\r\n{key}:{value}"),
+    };
+    if let Some(result) = sms_result {
+        text.push_str("\r\nSMS_RESULT: ");
+        text.push_str(result);
     }
+    text
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
@@ -428,6 +444,23 @@ mod tests {
         assert_eq!(layout(&pin, Variant::Spaced), "OK PINCODE: 012345");
         let code = Answer::AuthCode("abc".into());
         assert_eq!(layout(&code, Variant::Normal), "OK\r\nAUTHCODE:abc");
+        let lens = Answer::LensPin {
+            pin: 7,
+            sms_result: Some("sendInvitationForMobileSession_OK"),
+        };
+        assert_eq!(
+            layout(&lens, Variant::Normal),
+            "OK\r\nPINCODE:000007\r\nSMS_RESULT: sendInvitationForMobileSession_OK"
+        );
+        assert_eq!(
+            layout(&lens, Variant::OneLine),
+            "OK PINCODE:000007\r\nSMS_RESULT: sendInvitationForMobileSession_OK"
+        );
+        let no_sms = Answer::LensPin {
+            pin: 7,
+            sms_result: None,
+        };
+        assert_eq!(layout(&no_sms, Variant::Normal), "OK\r\nPINCODE:000007");
         let invalid = Answer::Word(Word::Invalid);
         assert_eq!(layout(&invalid, Variant::Spaced), "INVALID");
         assert_eq!(layout(&invalid, Variant::Normal), "INVALID");

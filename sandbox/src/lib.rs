@@ -1,7 +1,8 @@
 //! A local, faithful simulation of the LogMeIn Rescue API (`login.aspx`, `logout.aspx`,
-//! `requestAuthCode.aspx`, `requestLensPINCode.aspx`, `requestPINCode.aspx`, and their SOAP
-//! 1.1/1.2 twin `API.asmx` with its WSDL) over real HTTP(S), for tests and demos in every
-//! language the client supports.
+//! `requestAuthCode.aspx`, `requestLensPINCode.aspx`, `requestPINCode.aspx`, the Lens
+//! invitation pages `requestLensPINCode_v3.aspx` / `_v4.aspx`, and their SOAP 1.1/1.2 twin
+//! `API.asmx` with its WSDL) over real HTTP(S), for tests and demos in every language the
+//! client supports.
 //!
 //! Start one in-process with [`Sandbox::start`], or run the `rescue-sandbox` binary,
 //! which prints its base URL as its only line of output. The crate README lists the
@@ -28,13 +29,20 @@ pub mod cli;
 mod config;
 mod faults;
 mod http;
+mod invitation;
 mod server;
 mod soap;
 mod state;
 mod tls;
 mod wsdl;
 
-pub use accounts::{builtin_accounts, parse_accounts, Account, Behaviour, BUILTIN_PASSWORD};
+pub use accounts::{
+    builtin_accounts, parse_accounts, Account, Behaviour, BUILTIN_PASSWORD, FIRST_NODE_ID,
+};
 pub use config::Config;
+pub use invitation::{FAILING_PREFIX, JOIN_URL, SMS_FAILED, SMS_SENT};
 pub use server::Sandbox;
-pub use state::{LoginAttempts, SessionRecord, LOGIN_LIMIT, LOGIN_WINDOW, MAX_RECORDED_SESSIONS};
+pub use state::{
+    InvitationRecord, LoginAttempts, SessionRecord, LOGIN_LIMIT, LOGIN_WINDOW,
+    MAX_RECORDED_SESSIONS,
+};

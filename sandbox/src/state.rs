@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::Directory;
 use crate::api::Transport;
+use crate::invitation::Lang;
 
 /// How many PIN sessions are remembered; the oldest is forgotten (and its PIN freed) first.
 pub const MAX_RECORDED_SESSIONS: usize = 100_000;
@@ -63,10 +64,58 @@ pub struct SessionRecord {
     pub transport: String,
     /// Creation time, RFC 3339 UTC with milliseconds.
     pub time: String,
+    /// What was called: the `.aspx` page (`requestLensPINCode.aspx`,
+    /// `requestLensPINCode_v3.aspx`, …) or the SOAP operation (`requestLensPINCodeV3`), as
+    /// the vendor spells it, whatever case the request used.
+    pub call: String,
+    /// Email of the account that asked: `technician` itself, unless a `NodeId` named
+    /// another technician.
+    pub requested_by: String,
+    /// The Lens invitation (`requestLensPINCode_v3`/`_v4`, SOAP `requestLensPINCodeV3`);
+    /// `None` for every other call.
+    pub invitation: Option<InvitationRecord>,
+}
+
+/// A Lens invitation as `GET /sandbox/sessions` shows it. Nothing is ever sent.
+///
+/// Text fields are `None` when the parameter was absent (or the call does not read it:
+/// `NodeId` is read by `_v4` only) and exactly what arrived when present.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct InvitationRecord {
+    /// `PhoneNumber`.
+    pub phone_number: Option<String>,
+    /// `LangCode`.
+    pub lang_code: Option<String>,
+    /// `NodeId`.
+    pub node_id: Option<String>,
+    /// The SMS the service would send (language, join link and PIN); `None` when no phone
+    /// number was given (or it was empty).
+    pub sms_text: Option<String>,
+    /// The `SMS_RESULT` word answered; `None` without an SMS.
+    pub sms_result: Option<String>,
 }
 
 /// The text parameters a PIN request records, in [`SessionRecord`] order.
 pub(crate) type PinFields = [Option<String>; 8];
+
+/// How a PIN was asked for, beyond its fields.
+pub(crate) struct Origin {
+    /// The page or SOAP operation, as the vendor spells it.
+    pub call: &'static str,
+    pub transport: Transport,
+    /// The account that asked (the PIN's technician unless a `NodeId` named another).
+    pub requested_by: usize,
+    pub invitation: Option<Box<Invitation>>,
+}
+
+/// A Lens invitation as stored; its SMS text is written only on inspection.
+pub(crate) struct Invitation {
+    pub phone_number: Option<String>,
+    pub lang_code: Option<String>,
+    pub node_id: Option<String>,
+    /// The language and the `SMS_RESULT` word, when an SMS was asked for.
+    pub sms: Option<(Lang, &'static str)>,
+}
 
 /// A PIN session as stored: cheap to create, turned into a [`SessionRecord`] only on inspection.
 struct PinSession {
@@ -74,7 +123,7 @@ struct PinSession {
     lens: bool,
     account: usize,
     fields: PinFields,
-    transport: Transport,
+    origin: Origin,
     time: SystemTime,
 }
 
@@ -243,7 +292,7 @@ impl State {
         account: usize,
         lens: bool,
         fields: PinFields,
-        transport: Transport,
+        origin: Origin,
         now: Instant,
     ) -> Result<u32, PinRefusal> {
         let time = SystemTime::now();
@@ -273,7 +322,7 @@ impl State {
             lens,
             account,
             fields,
-            transport,
+            origin,
             time,
         });
         Ok(pin)
@@ -287,6 +336,14 @@ impl State {
             .iter()
             .map(|p| {
                 let [c0, c1, c2, c3, c4, c5, t0, ntc] = p.fields.clone();
+                let transport = p.origin.transport;
+                let invitation = p.origin.invitation.as_deref().map(|i| InvitationRecord {
+                    phone_number: i.phone_number.clone(),
+                    lang_code: i.lang_code.clone(),
+                    node_id: i.node_id.clone(),
+                    sms_text: i.sms.map(|(lang, _)| lang.text(p.pin)),
+                    sms_result: i.sms.map(|(_, result)| result.to_owned()),
+                });
                 SessionRecord {
                     pin: format!("{:06}", p.pin),
                     kind: if p.lens { "lens" } else { "desktop" }.to_owned(),
@@ -299,9 +356,12 @@ impl State {
                     cfield5: c5,
                     tracking0: t0,
                     notechconsole: ntc,
-                    method: p.transport.http_method().to_owned(),
-                    transport: p.transport.name().to_owned(),
+                    method: transport.http_method().to_owned(),
+                    transport: transport.name().to_owned(),
                     time: rfc3339(p.time),
+                    call: p.origin.call.to_owned(),
+                    requested_by: accounts.get(p.origin.requested_by).email.clone(),
+                    invitation,
                 }
             })
             .collect()
@@ -406,8 +466,14 @@ mod tests {
         let state = State::new(Duration::ZERO, Duration::from_secs(60), LOGIN_WINDOW);
         let now = Instant::now();
         for _ in 0..MAX_RECORDED_SESSIONS + 10 {
+            let origin = Origin {
+                call: "requestLensPINCode.aspx",
+                transport: Transport::Get,
+                requested_by: 0,
+                invitation: None,
+            };
             assert!(state
-                .create_pin(0, true, Default::default(), Transport::Get, now)
+                .create_pin(0, true, Default::default(), origin, now)
                 .is_ok());
         }
         let inner = state.lock();

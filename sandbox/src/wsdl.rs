@@ -40,6 +40,9 @@ pub(crate) fn wsdl(location: &str) -> String {
             Output::AuthCode => element(0, "sAuthCode", "s:string"),
             Output::PinInt => element(1, "iPINCode", "s:int"),
             Output::PinString => element(0, "sPINCode", "s:string"),
+            Output::LensInvitation => {
+                element(0, "sPINCode", "s:string") + &element(0, "sSMSResult", "s:string")
+            }
         };
         let result = element(1, &format!("{name}Result"), &format!("tns:{name}Ret"));
         let mut words = String::new();

@@ -55,6 +55,14 @@ fn records_are_byte_exact_by_get_and_post() {
             method: method.into(),
             transport: method.to_ascii_lowercase(),
             time: record.time.clone(),
+            call: if kind == "lens" {
+                "requestLensPINCode.aspx"
+            } else {
+                "requestPINCode.aspx"
+            }
+            .into(),
+            requested_by: TECH.into(),
+            invitation: None,
         };
         assert_eq!(record, &expected);
         check_time(&record.time);

@@ -617,9 +617,10 @@ fn unknown_actions_and_operations_are_client_faults() {
     for (header, shown) in [
         (Some("\"urn:nope\""), "urn:nope"),
         (Some(&format!("{NS}/Login")[..]), &format!("{NS}/Login")[..]),
+        // No SOAP operation takes a NodeId: _v4 has no twin.
         (
-            Some(&format!("\"{NS}/requestLensPINCodeV3\"")[..]),
-            &format!("{NS}/requestLensPINCodeV3")[..],
+            Some(&format!("\"{NS}/requestLensPINCodeV4\"")[..]),
+            &format!("{NS}/requestLensPINCodeV4")[..],
         ),
         (None, ""),
     ] {
@@ -656,7 +657,7 @@ fn unknown_actions_and_operations_are_client_faults() {
     );
     // SOAP 1.2 routes on the body element: an unknown one, one in another namespace, none.
     for inner in [
-        "<requestLensPINCodeV3 xmlns=\"https://secure.logmeinrescue.com/API/API.asmx\"/>"
+        "<requestLensPINCodeV4 xmlns=\"https://secure.logmeinrescue.com/API/API.asmx\"/>"
             .to_owned(),
         "<login xmlns=\"urn:other\"/>".to_owned(),
         String::new(),
@@ -872,30 +873,33 @@ fn the_wsdl_describes_every_operation_with_asp_net_types() {
                 .map(|f| (f.2.as_str(), f.3.as_str()))
                 .unwrap_or_else(|| panic!("{op}/{name}"))
         };
+        const PIN_CHILDREN: [&str; 9] = [
+            "sCField0",
+            "sCField1",
+            "sCField2",
+            "sCField3",
+            "sCField4",
+            "sCField5",
+            "sTracking0",
+            "bNoTechConsole",
+            "sAuthCode",
+        ];
         for op in [
             "requestPINCode",
             "requestLensPINCode",
             "requestLensPINCodeV2",
+            "requestLensPINCodeV3",
         ] {
             let names: Vec<_> = fields
                 .iter()
                 .filter(|f| f.0 == op)
                 .map(|f| f.1.as_str())
                 .collect();
-            assert_eq!(
-                names,
-                [
-                    "sCField0",
-                    "sCField1",
-                    "sCField2",
-                    "sCField3",
-                    "sCField4",
-                    "sCField5",
-                    "sTracking0",
-                    "bNoTechConsole",
-                    "sAuthCode"
-                ]
-            );
+            let mut expected = PIN_CHILDREN.to_vec();
+            if op == "requestLensPINCodeV3" {
+                expected.extend(["sPhoneNumber", "sLangCode"]);
+            }
+            assert_eq!(names, expected);
             assert_eq!(field(op, "sCField0"), ("s:string", "0"));
             assert_eq!(field(op, "bNoTechConsole"), ("s:boolean", "1"));
             let result = format!("tns:{op}Ret");
@@ -914,6 +918,31 @@ fn the_wsdl_describes_every_operation_with_asp_net_types() {
             ("s:string", "0")
         );
         assert_eq!(
+            field("requestLensPINCodeV3", "sPhoneNumber"),
+            ("s:string", "0")
+        );
+        assert_eq!(
+            field("requestLensPINCodeV3", "sLangCode"),
+            ("s:string", "0")
+        );
+        let v3_outputs: Vec<_> = fields
+            .iter()
+            .filter(|f| f.0 == "requestLensPINCodeV3Response")
+            .map(|f| (f.1.as_str(), f.2.as_str(), f.3.as_str()))
+            .collect();
+        assert_eq!(
+            v3_outputs,
+            [
+                (
+                    "requestLensPINCodeV3Result",
+                    "tns:requestLensPINCodeV3Ret",
+                    "1"
+                ),
+                ("sPINCode", "s:string", "0"),
+                ("sSMSResult", "s:string", "0"),
+            ]
+        );
+        assert_eq!(
             field("requestAuthCodeResponse", "sAuthCode"),
             ("s:string", "0")
         );
@@ -929,7 +958,7 @@ fn the_wsdl_describes_every_operation_with_asp_net_types() {
             .iter()
             .filter(|e| e.local == "operation" && e.attributes.contains_key("soapAction"))
             .collect();
-        assert_eq!(actions.len(), 12);
+        assert_eq!(actions.len(), 14);
         for a in &actions {
             assert_eq!(a.attributes["style"], "document");
             assert!(a.attributes["soapAction"].starts_with(&format!("{NS}/")));
@@ -962,6 +991,7 @@ fn the_wsdl_describes_every_operation_with_asp_net_types() {
         "requestPINCodeRet",
         "requestLensPINCodeRet",
         "requestLensPINCodeV2Ret",
+        "requestLensPINCodeV3Ret",
     ] {
         assert_eq!(enums[op].len(), 11);
         assert!(enums[op].iter().all(|w| w.starts_with("requestPINCode_")));
