@@ -426,7 +426,7 @@ impl Client {
             if session.credentials.is_none() {
                 return Ok(false);
             }
-            if !session.renewal.in_flight {
+            if !session.renewal.in_flight() {
                 break;
             }
             if !waited {
@@ -446,7 +446,7 @@ impl Client {
         let Some(credentials) = session.credentials.clone() else {
             return Ok(false);
         };
-        session.renewal.in_flight = true;
+        session.renewal.set_in_flight(true);
         drop(session);
         log::info!(target: TARGET, "the session ended (NOTLOGGEDIN); renewing it with the stored credentials");
         let in_flight = InFlight(shared);
@@ -554,7 +554,7 @@ struct InFlight<'a>(&'a SharedSession);
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.lock().renewal.in_flight = false;
+        self.0.lock().renewal.set_in_flight(false);
         self.0.renewal_ended.notify_all();
     }
 }

@@ -23,8 +23,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// The renewal state of one login session.
 #[derive(Debug, Default)]
 pub(crate) struct Renewal {
-    /// A caller is logging in again now; the others wait for its outcome.
-    pub(crate) in_flight: bool,
+    /// The process whose caller is logging in again now; the others wait for its outcome.
+    /// A process id, so that a child forked during a renewal (whose renewing thread does
+    /// not exist there) doesn't wait for it.
+    in_flight: Option<u32>,
     /// The last renewal that failed, for the session generation it tried to renew.
     failed: Option<Failed>,
 }
@@ -48,6 +50,16 @@ pub(crate) enum Verdict {
 }
 
 impl Renewal {
+    /// Whether a caller of this process is renewing the session now.
+    pub(crate) fn in_flight(&self) -> bool {
+        self.in_flight == Some(std::process::id())
+    }
+
+    /// Marks the start (`true`) or end of this process's renewal.
+    pub(crate) fn set_in_flight(&mut self, renewing: bool) {
+        self.in_flight = renewing.then(std::process::id);
+    }
+
     /// The error to answer at once, without any traffic, for a call on session
     /// `generation` that needs a renewal: the last failure's, while it forbids another try.
     pub(crate) fn refusal(&self, generation: u64, now: Instant) -> Option<Error> {
