@@ -71,11 +71,14 @@ dist-composer: dist-deps
 	cd $(BUILD)/stage/composer && zip -qrX $(abspath $(DIR))/$(COMPOSER_ZIP) .
 
 # The crate as `cargo publish` would upload it (verified: it builds from the package alone).
-# The path dev-dependency rescue-sandbox has no version, so cargo leaves it out of the
-# published manifest; the tests that use it are not in the package.
+# The path dev-dependencies (rescue-sandbox, rescue itself with `fuzzing`) have no version,
+# so cargo leaves them out of the published manifest; the tests that use them are not in the
+# package (cargo says "ignoring test ..." for each). `publish --dry-run` needs the crates.io
+# index (it fails with --offline), which every machine of ours reaches.
 dist-crate:
 	mkdir -p $(DIST)
 	$(CARGO) package -p rescue --allow-dirty
+	$(CARGO) publish -p rescue --dry-run --allow-dirty
 	cp target/package/rescue-$(RESCUE_VERSION).crate $(DIST)/
 
 dist-python: $(DIST_VENV)/.installed
