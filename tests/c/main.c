@@ -210,7 +210,7 @@ double now_seconds(void) {
 int main(int argc, char **argv) {
     const struct test *suites[] = {status_tests, fault_tests, argument_tests, boundary_tests,
                                    thread_tests, renewal_tests, field_tests,
-                                   proxy_tests, fork_tests, logging_tests};
+                                   proxy_tests, fork_tests, logging_tests, invitation_tests};
     const char *label = argc > 1 ? argv[1] : "c";
     const char *only = getenv("RESCUE_TEST_FILTER");
     int passed = 0, failed = 0;

@@ -70,5 +70,6 @@ extern const struct test logging_tests[];
 extern const struct test field_tests[];
 extern const struct test proxy_tests[];
 extern const struct test fork_tests[];
+extern const struct test invitation_tests[];
 
 #endif
