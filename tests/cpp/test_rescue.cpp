@@ -241,6 +241,79 @@ void soap_and_log_handler() {
     CHECK(soap && logged_in && !secret);
 }
 
+// Lens invitations over every transport. The sandbox fails the SMS of +999 numbers, and a
+// NodeId's technician answers with their own behaviour, which shows whose PIN it was.
+void lens_invitations() {
+    const std::string sent = "sendInvitationForMobileSession_OK";
+    const std::string failed = "sendInvitationForMobileSession_Error";
+    for (rescue_transport transport :
+         {RESCUE_TRANSPORT_HTTP_POST, RESCUE_TRANSPORT_HTTP_GET, RESCUE_TRANSPORT_SOAP_1_1,
+          RESCUE_TRANSPORT_SOAP_1_2}) {
+        const bool soap = transport == RESCUE_TRANSPORT_SOAP_1_1 ||
+                          transport == RESCUE_TRANSPORT_SOAP_1_2;
+        rescue::Client client(env("RESCUE_URL"));
+        client.set_transport(transport);
+        rescue::PinRequest request;
+        request.authcode = "ytzw7h07nu9o4oxqbf49dpayuqvdnmzd"; // tech@sandbox.test
+
+        rescue::LensInvitation invitation;
+        invitation.phone_number = "+1 555 0100";
+        invitation.lang_code = "PT-BR"; // any case: sent as the service spells it
+        rescue::LensPin lens = client.request_lens_pin_invite(request, invitation);
+        CHECK(is_pin(lens.pin));
+        CHECK(lens.sms_result == sent);
+
+        invitation.phone_number = "+999 555 0100";
+        lens = client.request_lens_pin_invite(request, invitation);
+        CHECK(is_pin(lens.pin)); // the PIN exists even though the SMS failed
+        CHECK(lens.sms_result == failed);
+
+        // Nothing set: the plain request, no SMS result.
+        lens = client.request_lens_pin_invite(request, rescue::LensInvitation{});
+        CHECK(is_pin(lens.pin) && lens.sms_result.empty());
+
+        // Refused before sending, with no phone number in the message.
+        std::string message;
+        rescue::LensInvitation bad;
+        bad.phone_number = "+44 7700 900123";
+        bad.lang_code = "it";
+        CHECK(status_of([&] { client.request_lens_pin_invite(request, bad); }, &message) ==
+              RESCUE_STATUS_INVALID_ARGUMENT);
+        CHECK(message.find("lang_code") != std::string::npos);
+        bad.lang_code.reset();
+        bad.phone_number = std::string(33, '5');
+        CHECK(status_of([&] { client.request_lens_pin_invite(request, bad); }, &message) ==
+              RESCUE_STATUS_INVALID_ARGUMENT);
+        bad.phone_number = std::string("+44 7700\0 900123", 16);
+        CHECK(status_of([&] { client.request_lens_pin_invite(request, bad); }, &message) ==
+              RESCUE_STATUS_INVALID_ARGUMENT);
+        CHECK(message.find("7700") == std::string::npos);
+
+        // A NodeId: an administrator creates tech@'s PIN; over SOAP it is refused.
+        rescue::PinRequest admin;
+        admin.authcode = "oc3ka44px5lvk72k2yrlrq6p87sldyyt"; // admin@sandbox.test
+        rescue::LensInvitation for_tech;
+        for_tech.node_id = "1001";
+        if (soap) {
+            CHECK(status_of([&] { client.request_lens_pin_invite(admin, for_tech); }, &message) ==
+                  RESCUE_STATUS_INVALID_ARGUMENT);
+            CHECK(message.find("SOAP") != std::string::npos);
+        } else {
+            lens = client.request_lens_pin_invite(admin, for_tech);
+            CHECK(is_pin(lens.pin) && lens.sms_result.empty());
+            CHECK(status_of([&] { client.request_lens_pin_invite(admin, {}); }) ==
+                  RESCUE_STATUS_NOTTECHNICIAN);
+            rescue::LensInvitation for_offline;
+            for_offline.node_id = "1002"; // offline@: its console is not running
+            CHECK(status_of([&] { client.request_lens_pin_invite(request, for_offline); }) ==
+                  RESCUE_STATUS_NOTECHCONSOLERUNNING);
+            for_offline.node_id = "4242"; // no such technician
+            CHECK(status_of([&] { client.request_lens_pin_invite(request, for_offline); }) ==
+                  RESCUE_STATUS_ERROR);
+        }
+    }
+}
+
 struct Test {
     const char *name;
     void (*run)();
@@ -261,6 +334,7 @@ int main() {
         {"move-only RAII", move_semantics},
         {"8 threads share one Client", threads},
         {"SOAP transports and the log handler", soap_and_log_handler},
+        {"Lens invitations: SMS, languages, NodeId", lens_invitations},
     };
     int passed = 0, failed = 0;
     for (const Test &test : tests) {
