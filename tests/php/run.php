@@ -394,6 +394,94 @@ try {
         });
     }
 
+    test('Lens invitations: SMS, languages, NodeId, v1 unchanged', function () use ($main, $paced): void {
+        $sent = 'sendInvitationForMobileSession_OK';
+        $failed = 'sendInvitationForMobileSession_Error'; // the sandbox's word for +999 numbers
+        $tech = ['authcode' => AUTHCODES['tech']];
+        foreach (['http-post', 'http-get', 'soap11', 'soap12'] as $via) {
+            $main->reset();
+            $client = client($main->url, ['transport' => $via]);
+            $soap = strpos($via, 'soap') === 0;
+            $v3 = $soap ? 'requestLensPINCodeV3' : 'requestLensPINCode_v3.aspx';
+
+            $lens = $client->requestLensPinInvite($tech + ['cfield0' => 'Jane'], ['phone_number' => '+1 555 0100', 'lang_code' => 'DE']);
+            check(isPin($lens['pin']), "{$via}: a PIN");
+            same($sent, $lens['sms_result'], "{$via}: SMS sent");
+            $record = $main->session($lens['pin']);
+            same($v3, $record['call'] ?? null, "{$via}: the v3 page or operation");
+            same('Jane', $record['cfield0'] ?? null, "{$via}: the fields arrive");
+            same('de', $record['invitation']['lang_code'] ?? null, "{$via}: the language as the service spells it");
+            same('+1 555 0100', $record['invitation']['phone_number'] ?? null, "{$via}: the number");
+            check(strpos($record['invitation']['sms_text'] ?? '', 'https://secure.logmeinrescue.com/R?i=2&Code=' . $lens['pin']) !== false, "{$via}: the SMS text has the join link");
+
+            $lens = $client->requestLensPinInvite($tech, ['phone_number' => '+999 555 0100']);
+            check(isPin($lens['pin']), "{$via}: a PIN although the SMS failed");
+            same($failed, $lens['sms_result'], "{$via}: the failure word, not an exception");
+
+            foreach (['de' => 'Ihr Techniker', 'en' => 'Your technician', 'es' => 'Su técnico', 'fr' => 'Votre technicien', 'nl' => 'Uw technicus', 'pt-br' => 'Seu técnico'] as $code => $opening) {
+                $lens = $client->requestLensPinInvite($tech, ['phone_number' => '+1 555 0100', 'lang_code' => strtoupper($code)]);
+                $invitation = $main->session($lens['pin'])['invitation'] ?? [];
+                same($code, $invitation['lang_code'] ?? null, "{$via}: {$code}");
+                check(strpos($invitation['sms_text'] ?? '', $opening) === 0, "{$via}: the {$code} text");
+            }
+
+            // Nothing set: the plain v1 request.
+            $lens = $client->requestLensPinInvite($tech, []);
+            same(null, $lens['sms_result'], "{$via}: no SMS result without an invitation");
+            $record = $main->session($lens['pin']);
+            same($soap ? 'requestLensPINCode' : 'requestLensPINCode.aspx', $record['call'] ?? null, "{$via}: v1 stays v1");
+            check($record !== null && array_key_exists('invitation', $record) && $record['invitation'] === null, "{$via}: no invitation recorded");
+
+            // NodeId: an administrator (a helpdesk system) creates tech@'s PIN; not over SOAP.
+            $count = count($main->sessions());
+            if ($soap) {
+                $e = expectStatus('INVALID_ARGUMENT', Status::INVALID_ARGUMENT, function () use ($client) {
+                    $client->requestLensPinInvite(['authcode' => AUTHCODES['admin']], ['node_id' => 1001]);
+                }, "{$via}: NodeId over SOAP");
+                check($e === null || strpos($e->getMessage(), 'SOAP') !== false, "{$via}: the message says why");
+            } else {
+                $lens = $client->requestLensPinInvite(['authcode' => AUTHCODES['admin']], ['node_id' => 1001, 'phone_number' => '+1 555 0100']);
+                $record = $main->session($lens['pin']);
+                same('requestLensPINCode_v4.aspx', $record['call'] ?? null, "{$via}: v4");
+                same('tech@sandbox.test', $record['technician'] ?? null, "{$via}: the PIN is tech@'s");
+                same('admin@sandbox.test', $record['requested_by'] ?? null, "{$via}: asked by admin@");
+                same('1001', $record['invitation']['node_id'] ?? null, "{$via}: the NodeId");
+                expectStatus('ERROR', Status::ERROR, function () use ($client, $tech) {
+                    $client->requestLensPinInvite($tech, ['node_id' => '4242']);
+                }, "{$via}: no such technician");
+                $count++;
+            }
+
+            // Refused before sending, without the number in the message.
+            foreach ([
+                ['phone_number' => ''], ['phone_number' => str_repeat('7', 33)], ['phone_number' => "+44 7700\n900123"],
+                ['phone_number' => "+44 7700\0 900123"], ['lang_code' => 'it'], ['lang_code' => 'pt'],
+                ['node_id' => '12a'], ['node_id' => -1],
+            ] as $i => $bad) {
+                $e = expectStatus('INVALID_ARGUMENT', Status::INVALID_ARGUMENT, function () use ($client, $tech, $bad) {
+                    $client->requestLensPinInvite($tech, $bad);
+                }, "{$via}: bad invitation {$i}");
+                check($e === null || (strpos($e->getMessage(), '7700') === false && strpos($e->getMessage(), '777') === false), "{$via}: no number in the message {$i}");
+            }
+            expectThrows(\InvalidArgumentException::class, function () use ($client, $tech) {
+                $client->requestLensPinInvite($tech, ['phone' => '+1 555 0100']);
+            }, "{$via}: an unknown key");
+            expectThrows(\InvalidArgumentException::class, function () use ($client, $tech) {
+                $client->requestLensPinInvite($tech, ['lang_code' => 7]);
+            }, "{$via}: a language that is not a string");
+            same($count, count($main->sessions()), "{$via}: nothing refused was recorded");
+        }
+
+        // One PIN per second, shared with v1.
+        $paced->reset();
+        $client = client($paced->url);
+        check(isPin($client->requestLensPin($tech)), 'a paced v1 PIN');
+        expectStatus('POLLRATEEXCEEDED', Status::POLLRATEEXCEEDED, function () use ($client, $tech) {
+            $client->requestLensPinInvite($tech, ['phone_number' => '+1 555 0100']);
+        }, 'an invitation within the second');
+        $main->reset();
+    });
+
     test('argument errors', function () use ($main, $library): void {
         $client = client($main->url);
         $code = ['authcode' => AUTHCODES['tech']];

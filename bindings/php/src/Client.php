@@ -33,6 +33,12 @@ final class Client
     /** RESCUE_PIN_BUFFER_LEN in rescue.h: six digits and the NUL. */
     private const PIN_BUFFER_LEN = 7;
 
+    /** RESCUE_SMS_RESULT_BUFFER_LEN in rescue.h. */
+    private const SMS_RESULT_BUFFER_LEN = 128;
+
+    /** The keys of an invitation, in `rescue_lens_invitation` order. */
+    private const INVITATION_KEYS = ['phone_number', 'lang_code', 'node_id'];
+
     /** First authcode buffer; on BUFFER_TOO_SMALL the call is repeated with a larger one. */
     private const AUTHCODE_BUFFER_LEN = 256;
 
@@ -221,11 +227,90 @@ final class Client
         return $this->requestPinCode($fields, false);
     }
 
-    private function requestPinCode(array $fields, bool $lens): string
+    /**
+     * Requests a Rescue Lens PIN with an SMS invitation: the service texts the PIN and its
+     * join link to the customer's phone (requestLensPINCode_v3), in their language, and
+     * with a `node_id` creates the PIN for that technician (requestLensPINCode_v4; HTTP
+     * transports only). An empty invitation is the plain {@see requestLensPin()} request.
+     *
+     * ```php
+     * $lens = $client->requestLensPinInvite(['cfield0' => 'Jane Doe'],
+     *     ['phone_number' => '+1 555 0100', 'lang_code' => 'de']);
+     * echo $lens['pin'], ' ', $lens['sms_result'] ?? 'no SMS';
+     * ```
+     *
+     * @param array{cfield0?: string, cfield1?: string, cfield2?: string, cfield3?: string,
+     *              cfield4?: string, cfield5?: string, tracking0?: string,
+     *              notechconsole?: bool, authcode?: string} $fields as for requestLensPin()
+     * @param array{phone_number?: string, lang_code?: string, node_id?: string|int} $invitation
+     *        phone_number: at most 32 characters, no control characters (the service
+     *        decides what a valid number is); lang_code: de, en, es, fr, nl or pt-br, any
+     *        case (default: the service's, en); node_id: the technician's id, decimal
+     *        digits. An absent (or null) key is not sent.
+     * @return array{pin: string, sms_result: ?string} the PIN, and the service's
+     *         SMS_RESULT word (`sendInvitationForMobileSession_OK` when the SMS was sent)
+     *         or null when the answer has none. Any other word is returned, not thrown:
+     *         the PIN exists even when the SMS failed.
+     *
+     * @throws \InvalidArgumentException for an unknown key or a value of the wrong type
+     * @throws RescueException INVALID_ARGUMENT for a bad phone number, language or
+     *         NodeId (and a NodeId over SOAP), before anything is sent; otherwise as
+     *         requestLensPin()
+     */
+    public function requestLensPinInvite(array $fields, array $invitation): array
+    {
+        $strings = [];
+        $request = $this->pinRequest($fields, $strings);
+        $invite = $this->ffi->new('rescue_lens_invitation');
+        foreach ($invitation as $name => $value) {
+            if (!in_array($name, self::INVITATION_KEYS, true)) {
+                throw new \InvalidArgumentException(
+                    'unknown invitation key ' . self::quote($name) . '; known: ' . implode(', ', self::INVITATION_KEYS)
+                );
+            }
+            if ($value === null) {
+                continue;
+            }
+            if ($name === 'node_id' && is_int($value)) {
+                $value = (string) $value;
+            }
+            if (!is_string($value)) {
+                throw new \InvalidArgumentException("invitation key \"{$name}\" must be a string, not " . gettype($value));
+            }
+            $strings[$name] = $this->cString($this->text($value, $name));
+            $invite->{$name} = $this->ffi->cast('char*', $strings[$name]);
+        }
+        $pin = $this->ffi->new('char[' . self::PIN_BUFFER_LEN . ']');
+        $sms = $this->ffi->new('char[' . self::SMS_RESULT_BUFFER_LEN . ']');
+        try {
+            $this->check($this->ffi->rescue_request_lens_pin_invite(
+                $this->handle(),
+                \FFI::addr($request),
+                \FFI::addr($invite),
+                $pin,
+                self::PIN_BUFFER_LEN,
+                $sms,
+                self::SMS_RESULT_BUFFER_LEN
+            ));
+        } finally {
+            // The authcode is a secret and the phone number personal data: no copy lingers.
+            foreach (['authcode', 'phone_number'] as $name) {
+                if (isset($strings[$name])) {
+                    \FFI::memset($strings[$name], 0, \FFI::sizeof($strings[$name]));
+                }
+            }
+        }
+        $result = \FFI::string($sms);
+        return ['pin' => \FFI::string($pin), 'sms_result' => $result === '' ? null : $result];
+    }
+
+    /**
+     * A `rescue_pin_request` of `$fields`; the C strings it points at go into `$strings`,
+     * which must outlive the call.
+     */
+    private function pinRequest(array $fields, array &$strings): \FFI\CData
     {
         $request = $this->ffi->new('rescue_pin_request');
-        // The C strings: the struct only points at them, so they must outlive the call.
-        $strings = [];
         foreach ($fields as $name => $value) {
             if ($name === 'notechconsole') {
                 if (!is_bool($value)) {
@@ -249,6 +334,14 @@ final class Client
             $strings[$name] = $this->cString($this->text($value, $name));
             $request->{$name} = $this->ffi->cast('char*', $strings[$name]);
         }
+        return $request;
+    }
+
+    private function requestPinCode(array $fields, bool $lens): string
+    {
+        // The C strings: the struct only points at them, so they must outlive the call.
+        $strings = [];
+        $request = $this->pinRequest($fields, $strings);
         $pin = $this->ffi->new('char[' . self::PIN_BUFFER_LEN . ']');
         try {
             $function = $lens ? 'rescue_request_lens_pin' : 'rescue_request_pin';
