@@ -1,11 +1,14 @@
-"""Runs every contender against one sandbox, in turns, and writes BENCHMARKS.md and its chart.
+"""Runs every contender against one sandbox (and the C ones against nginx), in turns, and
+writes BENCHMARKS.md and its chart.
 
     python bench/run.py [--n 10000] [--runs 5] [--threads 8] [--smoke] ...   (see --help)
 
-Each round runs every contender once per workload (sequential, then THREADS threads), in
-the same order: A B C D, A B C D, ... so that the machine's noise (other builds on a shared
-machine) falls on all of them alike. Figures are medians over the rounds. The contender
-programs (bench/c, bench/python, bench/php) print one JSON line each; see bench/README.md.
+Each round runs every contender once per workload (sequential, then THREADS threads, against
+the sandbox, then the same two against nginx), in the same order: A B C D, A B C D, ... so
+that the machine's noise (other builds on a shared machine) falls on all of them alike.
+Figures are medians over the rounds. The contender programs (bench/c, bench/python,
+bench/php) print one JSON line each; see bench/README.md. System calls per request are
+counted with strace -f -c against nginx (bench/nginx.py), plain HTTP and TLS.
 """
 
 import argparse
@@ -20,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import nginx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -48,8 +53,13 @@ def contenders(args):
         Contender("c-raw-socket", "floor: raw socket (C)", "C", [f"{bin_dir}/bench-raw"]),
         Contender("c-libcurl", "libcurl (C)", "C", [f"{bin_dir}/bench-curl"]),
         Contender("c-librescue", "librescue (C)", "C", [f"{bin_dir}/bench-rescue"]),
+        Contender("c-librescue-soap11", "librescue SOAP 1.1 (C)", "C",
+                  [f"{bin_dir}/bench-rescue"], env={"BENCH_TRANSPORT": "soap11"}),
         Contender("py-rescue", "rescue (Python)", "Python",
                   [args.python_rescue, py_script, "py-rescue"]),
+        Contender("py-rescue-soap11", "rescue SOAP 1.1 (Python)", "Python",
+                  [args.python_rescue, py_script, "py-rescue"],
+                  env={"BENCH_TRANSPORT": "soap11"}),
         Contender("py-requests", "requests.Session (Python)", "Python",
                   [args.python, py_script, "py-requests"]),
         Contender("py-httpx", "httpx.Client (Python)", "Python",
@@ -57,6 +67,11 @@ def contenders(args):
         Contender("php-curl", "ext-curl (PHP)", "PHP", php + ["php-curl"], threads=False),
         Contender("php-rescue", "Rescue\\Client FFI (PHP)", "PHP", php + ["php-rescue"],
                   env={"RESCUE_LIBRARY": lib}, threads=False),
+        Contender("php-rescue-soap11", "Rescue\\Client FFI SOAP 1.1 (PHP)", "PHP",
+                  php + ["php-rescue"], env={"RESCUE_LIBRARY": lib, "BENCH_TRANSPORT": "soap11"},
+                  threads=False),
+        Contender("php-soap", "SoapClient, the vendor sample (PHP)", "PHP", php + ["php-soap"],
+                  threads=False),
     ]
     # A/B of a core change: the C contender again, on another build of the library.
     for variant in args.variant:
@@ -77,15 +92,23 @@ def unavailable(c, args):
     if shutil.which(exe) is None and not os.access(exe, os.X_OK):
         return f"{exe} not found"
     if c.name.startswith("py-"):
-        module = c.name[3:]
+        module = c.name[3:].split("-")[0]
         probe = subprocess.run([exe, "-c", f"import {module}"], capture_output=True)
         if probe.returncode != 0:
             return f"`import {module}` fails in {exe}"
-    if c.name == "php-curl":
-        probe = subprocess.run([exe, "-m"], capture_output=True, text=True)
-        if "curl" not in probe.stdout.split():
-            return "php lacks ext-curl (Debian php-curl)"
-    if c.name == "php-rescue" and not os.path.exists(args.lib):
+    if c.name == "py-rescue-soap11":
+        probe = subprocess.run([exe, "-c", "import rescue; rescue.Client("
+                                "'http://127.0.0.1:9/API/', transport='soap11')"],
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            return ("rescue.Client takes no transport= yet: "
+                    + (probe.stderr.strip().splitlines() or ["?"])[-1])
+    for name, ext, package in (("php-curl", "curl", "php-curl"), ("php-soap", "soap", "php-soap")):
+        if c.name == name:
+            probe = subprocess.run([exe, "-m"], capture_output=True, text=True)
+            if ext not in probe.stdout.split():
+                return f"php lacks ext-{ext} (Debian {package})"
+    if c.name.startswith("php-rescue") and not os.path.exists(args.lib):
         return f"{args.lib} not built (make lib)"
     return None
 
@@ -170,24 +193,38 @@ def log(*what):
     print(*what, file=sys.stderr, flush=True)
 
 
-def measure(args, chosen, sandbox):
-    results = {"seq": {}, "threads": {}, "cold": {}, "rss": {}}
+# The tables of the report: (results key, program mode, server). nginx serves the C
+# contenders only: the floor and libcurl can't be compared elsewhere.
+WORKLOADS = (("seq", "seq", "sandbox"), ("threads", "threads", "sandbox"),
+             ("nginx-seq", "seq", "nginx"), ("nginx-threads", "threads", "nginx"))
+
+
+def runs_on(c, server):
+    return server == "sandbox" or c.language == "C"
+
+
+def measure(args, chosen, sandbox, server=None):
+    results = {key: {} for key, _, _ in WORKLOADS}
+    results.update({"cold": {}, "rss": {}, "syscalls": {}})
     failures = []
     runnable = [c for c in chosen if not c.skip]
-    workloads = [("seq", 1), ("threads", args.threads)]
+    servers = {"sandbox": sandbox, "nginx": server}
     for round_ in range(args.runs):
-        for mode, threads in workloads:
+        for key, mode, where in WORKLOADS:
+            if servers[where] is None:
+                continue
+            threads = args.threads if mode == "threads" else 1
             for c in runnable:
-                if mode == "threads" and not c.threads:
+                if (mode == "threads" and not c.threads) or not runs_on(c, where):
                     continue
                 try:
-                    r = run_one(c, mode, sandbox, args, args.n, threads)
+                    r = run_one(c, mode, servers[where], args, args.n, threads)
                 except RuntimeError as e:
-                    failures.append(str(e))
-                    log("FAILED", e)
+                    failures.append(f"{where}: {e}")
+                    log("FAILED", where, e)
                     continue
-                results[mode].setdefault(c.name, []).append(r)
-                log(f"round {round_ + 1}/{args.runs} {mode:7} {c.name:13} "
+                results[key].setdefault(c.name, []).append(r)
+                log(f"round {round_ + 1}/{args.runs} {key:13} {c.name:18} "
                     f"wall {1e6 * r['wall_s'] / r['n']:7.1f} us  "
                     f"cpu {1e6 * (r['user_s'] + r['sys_s']) / r['n']:7.1f} us")
     for round_ in range(args.cold_runs):
@@ -209,8 +246,80 @@ def measure(args, chosen, sandbox):
         except RuntimeError as e:
             failures.append(str(e))
             log("FAILED", e)
+    if server is not None and args.syscalls:
+        results["syscalls"] = measure_syscalls(args, runnable, server, failures)
     results["clients"] = measure_clients(args, sandbox, failures)
     return results, failures
+
+
+# System calls per request (issue 13): strace -f -c of a C contender's sequential run
+# against nginx, twice (SMALL calls, then SMALL + --syscalls calls); the difference of the
+# counts ÷ --syscalls is what a request costs, without start-up, login and warm-up.
+SYSCALL_SMALL = 100
+
+
+def strace_counts(argv, env):
+    """{syscall: calls} of one traced run (all threads), from strace's -c summary."""
+    out = tempfile.NamedTemporaryFile(prefix="bench-strace-", delete=False)
+    out.close()
+    try:
+        proc = subprocess.run(["strace", "-f", "-c", "-o", out.name, "--"] + argv,
+                              capture_output=True, text=True, env=env, timeout=600)
+        if proc.returncode != 0:
+            tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+            raise RuntimeError(f"exit {proc.returncode}: {tail}")
+        counts = {}
+        with open(out.name) as f:
+            for line in f:
+                fields = line.split()
+                # "% time seconds usecs/call calls [errors] syscall"; skip headers, rules
+                # and the total line.
+                if len(fields) in (5, 6) and fields[3].isdigit() and fields[-1] != "total":
+                    counts[fields[-1]] = counts.get(fields[-1], 0) + int(fields[3])
+        if not counts:
+            raise RuntimeError("strace printed no counts")
+        return counts
+    finally:
+        os.unlink(out.name)
+
+
+def measure_syscalls(args, runnable, server, failures):
+    """{name: {"plain"|"tls": {"per_request": x, "calls": {syscall: per request}}}}."""
+    out = {}
+    if shutil.which("strace") is None:
+        failures.append("system calls: strace not installed (Debian strace)")
+        return out
+    kinds = [("plain", server.url, None), ("tls", server.tls_url, server.cert)]
+    for c in runnable:
+        if c.language != "C":
+            continue
+        for kind, url, ca in kinds:
+            if ca is not None and c.name == "c-raw-socket":
+                continue  # the floor speaks plain HTTP only
+            env = dict(os.environ, BENCH_EMAIL=server.account(), **c.env)
+            if ca is not None:
+                env["BENCH_CA"] = ca
+            try:
+                small, large = (strace_counts(c.command("seq", url, n), env)
+                                for n in (SYSCALL_SMALL, SYSCALL_SMALL + args.syscalls))
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                failures.append(f"system calls {c.name} {kind}: {e}")
+                log("FAILED", failures[-1])
+                continue
+            calls = {name: (large.get(name, 0) - small.get(name, 0)) / args.syscalls
+                     for name in set(small) | set(large)}
+            calls = {k: v for k, v in calls.items() if abs(v) >= 0.005}
+            per_request = sum(calls.values())
+            out.setdefault(c.name, {})[kind] = {"per_request": per_request, "calls": calls,
+                                                "n": args.syscalls}
+            log(f"system calls {kind:5} {c.name:18} {per_request:5.2f} per request: "
+                + syscall_summary(calls))
+    return out
+
+
+def syscall_summary(calls, top=5):
+    ranked = sorted(calls.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{v:.2f} {k}" for k, v in ranked[:top] if v > 0)
 
 
 # Memory per client (issue 20): bench/c/bench_clients.c built against each library.
@@ -272,8 +381,8 @@ def per_request(runs, what):
 
 def summarise(results):
     table = {}
-    for mode in ("seq", "threads"):
-        for name, runs in results[mode].items():
+    for mode, _, _ in WORKLOADS:
+        for name, runs in results.get(mode, {}).items():
             wall, cpu = per_request(runs, "wall"), per_request(runs, "cpu")
             table[(mode, name)] = {
                 "wall": statistics.median(wall), "wall_min": min(wall), "wall_max": max(wall),
@@ -378,6 +487,22 @@ def goal_rows(table, rss, size, results=None):
         add(f"Python ≥ 5× faster than requests ({label})",
             ratio(get(mode, "py-requests", "wall"), get(mode, "py-rescue", "wall")), 5,
             ok_when_below=False, note="requests wall ÷ rescue wall")
+    for mode, label in (("nginx-seq", "sequential"), ("nginx-threads", "threads")):
+        busy = get(mode, "c-raw-socket", "sandbox_busy")
+        note = f"nginx busy {100 * busy:.0f}% in the floor's run" if busy is not None else ""
+        add(f"against nginx: CPU/request ≤ 0.6× libcurl ({label}; issue 13)",
+            ratio(get(mode, "c-librescue", "cpu"), get(mode, "c-libcurl", "cpu")), 0.6,
+            note=note)
+        add(f"against nginx: wall/request ≤ 1.2× floor ({label}; issue 13)",
+            ratio(get(mode, "c-librescue", "wall"), get(mode, "c-raw-socket", "wall")), 1.2,
+            note=f"libcurl: {fmt_ratio(ratio(get(mode, 'c-libcurl', 'wall'), get(mode, 'c-raw-socket', 'wall')))}")
+    calls = (results or {}).get("syscalls", {}).get("c-librescue", {})
+    if calls.get("plain"):
+        v = calls["plain"]["per_request"]
+        tls = calls.get("tls")
+        rows.append(("system calls/request ≤ 4 (plain HTTP; issue 13)", f"{v:.2f}",
+                     "met" if v <= 4 else "**missed**",
+                     f"TLS: {tls['per_request']:.2f}" if tls else ""))
     if results is not None:
         add("memory per client ≤ 1.2× libcurl (plain HTTP; issue 20)",
             ratio(clients_kb(results, "c-librescue", "plain"),
@@ -410,6 +535,77 @@ def goal_rows(table, rss, size, results=None):
     return rows
 
 
+# SOAP 1.1 beside POST (issue 11): (label, A, B, workloads), each row A ÷ B.
+SOAP_PAIRS = (
+    ("librescue (C): SOAP 1.1 ÷ POST", "c-librescue-soap11", "c-librescue",
+     ("seq", "threads", "nginx-seq", "nginx-threads")),
+    ("rescue (Python): SOAP 1.1 ÷ POST", "py-rescue-soap11", "py-rescue", ("seq", "threads")),
+    ("Rescue\\Client (PHP): SOAP 1.1 ÷ POST", "php-rescue-soap11", "php-rescue", ("seq",)),
+    ("SoapClient ÷ Rescue\\Client SOAP 1.1 (PHP)", "php-soap", "php-rescue-soap11", ("seq",)),
+    ("SoapClient ÷ Rescue\\Client POST (PHP)", "php-soap", "php-rescue", ("seq",)),
+)
+WORKLOAD_NAMES = {"seq": "sandbox, sequential", "threads": "sandbox, threads",
+                  "nginx-seq": "nginx, sequential", "nginx-threads": "nginx, threads",
+                  "cold": "cold start"}
+
+
+def soap_section(w, args, names, table):
+    rows = []
+    for label, a, b, modes in SOAP_PAIRS:
+        for mode in modes:
+            ra, rb = table.get((mode, a)), table.get((mode, b))
+            if ra and rb:
+                rows.append(f"| {label} | {WORKLOAD_NAMES[mode]} | {us(ra['wall'])} / "
+                            f"{us(rb['wall'])} | {fmt_ratio(ratio(ra['wall'], rb['wall']))} "
+                            f"| {us(ra['cpu'])} / {us(rb['cpu'])} "
+                            f"| {fmt_ratio(ratio(ra['cpu'], rb['cpu']))} |")
+        ca, cb = table.get(("cold", a)), table.get(("cold", b))
+        if a == "php-soap" and ca and cb:
+            rows.append(f"| {label} | cold start (ms, incl. the WSDL) | {ca['ms']:.1f} / "
+                        f"{cb['ms']:.1f} | {fmt_ratio(ratio(ca['ms'], cb['ms']))} | | |")
+    if not rows:
+        return
+    w("## SOAP 1.1 beside POST")
+    w("")
+    w("The same PIN requests over SOAP 1.1 (`API.asmx`, issue 11), from the rows above: "
+      "librescue's SOAP transport against its POST in each language, and PHP's own "
+      "`SoapClient` — what the vendor's \"PHP with SOAP\" sample runs today, on the "
+      "sandbox's WSDL, with `'bNoTechConsole' => false` added — against the PHP binding. "
+      "Each cell is A / B, then A ÷ B (lower is cheaper for A).")
+    w("")
+    w("| comparison (A ÷ B) | workload | wall µs/req A / B | wall A ÷ B | CPU µs/req A / B "
+      "| CPU A ÷ B |")
+    w("|---|---|---:|---:|---:|---:|")
+    for row in rows:
+        w(row)
+    w("")
+
+
+def syscall_section(w, results):
+    counts = results.get("syscalls") or {}
+    if not counts:
+        return
+    n = next(iter(next(iter(counts.values())).values()))["n"]
+    w("## System calls per request")
+    w("")
+    w(f"`strace -f -c` of each C contender's sequential run against nginx (all threads), "
+      f"{SYSCALL_SMALL:,} and {SYSCALL_SMALL + n:,} calls: the difference ÷ {n:,}, so that "
+      "start-up, login and warm-up cancel out. The most frequent calls per request follow. "
+      "TLS: nginx's TLS port, the client given its CA file (the floor speaks plain HTTP "
+      "only). strace slows the traced program, not what it calls.")
+    w("")
+    w("| contender | plain HTTP | of which | TLS | of which |")
+    w("|---|---:|---|---:|---|")
+    for name, kinds in counts.items():
+        cells = []
+        for kind in ("plain", "tls"):
+            k = kinds.get(kind)
+            cells += ([f"{k['per_request']:.2f}", syscall_summary(k["calls"])] if k
+                      else ["—", ""])
+        w(f"| {name} | " + " | ".join(cells) + " |")
+    w("")
+
+
 def report(args, chosen, results, failures, table, size, info, chart, started, took):
     names = [c for c in chosen]
     lines = []
@@ -431,16 +627,32 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
     if chart:
         w(f"![wall and CPU time per request]({os.path.relpath(chart, os.path.dirname(os.path.abspath(args.out)))})")
         w("")
-    for mode, title in (("seq", "Sequential (one thread)"),
-                        ("threads", f"{args.threads} threads, one shared client")):
+    sections = [("seq", "Sequential (one thread)", "sandbox", ""),
+                ("threads", f"{args.threads} threads, one shared client", "sandbox", "")]
+    if any(results.get(k) for k in ("nginx-seq", "nginx-threads")):
+        sections += [
+            ("nginx-seq", "Against nginx: sequential", "nginx",
+             "The C contenders again, against nginx on loopback answering the same pages "
+             "with fixed answers over keep-alive (bench/nginx.py: the session cookie is "
+             "checked, `API.asmx` answers SOAP 1.1): a server that costs almost nothing, so "
+             "that the wall and CPU ratios are the clients' own (issue 13). Same calls, "
+             "same rounds."),
+            ("nginx-threads", f"Against nginx: {args.threads} threads, one shared client",
+             "nginx", "")]
+    for mode, title, server, intro in sections:
         w(f"## {title}")
         w("")
+        if intro:
+            w(intro)
+            w("")
         w("| contender | wall µs/req | (min–max) | CPU µs/req | wall vs floor | CPU vs libcurl "
-          "| sandbox CPU µs/req | sandbox busy | peak RSS |")
+          f"| {server} CPU µs/req | {server} busy | peak RSS |")
         w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         floor = table.get((mode, "c-raw-socket"))
         curl = table.get((mode, "c-libcurl"))
         for c in names:
+            if not runs_on(c, server):
+                continue
             row = table.get((mode, c.name))
             if row is None:
                 why = c.skip or ("no threads in PHP" if mode == "threads" and not c.threads
@@ -453,6 +665,8 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
               f"| {us(row['sandbox'])} | {100 * row['sandbox_busy']:.0f}% "
               f"| {row['rss_kb'] / 1024:.1f} MB |")
         w("")
+    soap_section(w, args, names, table)
+    syscall_section(w, results)
     w("## Cold start")
     w("")
     w("Process start (fork/exec, measured from outside) to the first PIN printed: start-up, "
@@ -506,8 +720,8 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
     w("")
     w("## Goals")
     w("")
-    w("Targets from issues 7 and 20, checked against the medians above (reported, not "
-      "asserted).")
+    w("Targets from issues 7, 13 and 20, checked against the medians above (reported, not "
+      "asserted). Issue 7's are against the sandbox, issue 13's against nginx.")
     w("")
     w("| goal | measured | result | note |")
     w("|---|---:|---|---|")
@@ -529,6 +743,13 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
          "the same for every contender and is part of the floor." if busiest < 0.8 else
          "at or above 80% in some run: those figures are bounded by the sandbox, not the "
          "client."))
+    nginx_busy = [row["sandbox_busy"] for k, row in table.items()
+                  if k[0] in ("nginx-seq", "nginx-threads")]
+    if nginx_busy:
+        w("")
+        w(f"nginx ({args.nginx_workers} worker processes) was at most "
+          f"{100 * max(nginx_busy):.0f}% busy (CPU time of its master and workers ÷ wall "
+          "time; up to 100% per worker).")
     w("")
     w("## Machine and versions")
     w("")
@@ -566,26 +787,38 @@ def draw(args, chosen, table, path):
     except ImportError:
         log("matplotlib missing: no chart")
         return None
-    modes = [("seq", "sequential"), ("threads", f"{args.threads} threads, shared client")]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
-    labels = [c.label for c in chosen]
-    for ax, (mode, title) in zip(axes, modes):
-        wall = [table.get((mode, c.name), {}).get("wall", 0) for c in chosen]
-        cpu = [table.get((mode, c.name), {}).get("cpu", 0) for c in chosen]
-        ys = range(len(chosen))
+    modes = [("seq", "sandbox, sequential"),
+             ("threads", f"sandbox, {args.threads} threads, shared client")]
+    c_only = [c for c in chosen if runs_on(c, "nginx")]
+    nginx_ran = any(("nginx-seq", c.name) in table for c in c_only)
+    if nginx_ran:
+        modes += [("nginx-seq", "nginx, sequential"),
+                  ("nginx-threads", f"nginx, {args.threads} threads, shared client")]
+    rows = 2 if nginx_ran else 1
+    fig, grid = plt.subplots(rows, 2, figsize=(13, 0.42 * len(chosen) + 1.8 + 3.2 * (rows - 1)),
+                             squeeze=False,
+                             gridspec_kw={"height_ratios": [len(chosen), len(c_only)][:rows]})
+    axes = [ax for row in grid for ax in row]
+    for i, (ax, (mode, title)) in enumerate(zip(axes, modes)):
+        shown = chosen if mode in ("seq", "threads") else c_only
+        labels = [c.label for c in shown]
+        wall = [table.get((mode, c.name), {}).get("wall", 0) for c in shown]
+        cpu = [table.get((mode, c.name), {}).get("cpu", 0) for c in shown]
+        ys = range(len(shown))
         ax.barh([y + 0.2 for y in ys], wall, height=0.4, label="wall µs/request")
         ax.barh([y - 0.2 for y in ys], cpu, height=0.4, label="client CPU µs/request")
         for y, v in zip(ys, wall):
             if v:
                 ax.text(v, y + 0.2, f" {v:.0f}", va="center", fontsize=8)
         ax.set_yticks(list(ys))
-        ax.set_yticklabels(labels)
-        ax.set_title(title)
-        ax.set_xlabel("µs per request (median; lower is better)")
+        # The left panel of a row names the bars; the right one has the same rows.
+        ax.set_yticklabels(labels if i % 2 == 0 else [""] * len(labels), fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("µs per request (median; lower is better)", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].invert_yaxis()  # once: the y axis is shared
-    axes[0].legend(loc="lower right")
-    fig.suptitle(f"requestLensPINCode against the sandbox, {args.n:,} calls, median of {args.runs} "
+    axes[0].legend(loc="lower right", fontsize=8)
+    fig.suptitle(f"requestLensPINCode, {args.n:,} calls, median of {args.runs} "
                  f"round{'s' if args.runs != 1 else ''}")
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -604,7 +837,8 @@ def parse_args(argv):
     p.add_argument("--rss-calls", type=int, default=100000)
     p.add_argument("--sandbox", default="target/release/rescue-sandbox")
     p.add_argument("--bin", default="build/bench/bin", help="the C contenders' directory")
-    p.add_argument("--lib", default="build/lib/librescue.so")
+    p.add_argument("--lib", default="build/bench/lib/librescue.so",
+                   help="the library the PHP binding loads (make bench copies build/lib's)")
     p.add_argument("--wheels", default="build/bench/wheels", help="where the rescue wheel is")
     p.add_argument("--python", default="build/bench/venv/bin/python",
                    help="interpreter with requests and httpx (and matplotlib for the chart)")
@@ -629,6 +863,13 @@ def parse_args(argv):
     p.add_argument("--clients", type=int, default=300,
                    help="memory per client: clients per run (0 skips it; default 300)")
     p.add_argument("--clients-runs", type=int, default=3)
+    p.add_argument("--no-nginx", dest="nginx", action="store_false",
+                   help="skip nginx (the C contenders against a server that costs almost "
+                   "nothing, and the system-call counts)")
+    p.add_argument("--nginx-workers", type=int, default=2)
+    p.add_argument("--syscalls", type=int, default=2000,
+                   help="system calls per request: calls counted under strace (0 skips it; "
+                   "default 2000)")
     p.add_argument("--out", default="BENCHMARKS.md")
     p.add_argument("--chart", default="bench/benchmarks.png")
     p.add_argument("--json", default="build/bench/results.json")
@@ -639,7 +880,7 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.smoke:
         args.n, args.runs, args.cold_runs, args.rss_calls = 200, 1, 1, 2000
-        args.clients, args.clients_runs = 20, 1
+        args.clients, args.clients_runs, args.syscalls = 20, 1, 200
     if args.python_rescue is None:
         args.python_rescue = args.python
     if not args.pin or (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:
@@ -660,11 +901,23 @@ def main(argv):
     info = machine()
     info["load_start"] = " ".join(open("/proc/loadavg").read().split()[:3])
     processes = args.runs * 2 * len(chosen) + args.cold_runs * len(chosen) + 2
+    server, why_not = None, nginx.available() if args.nginx else "--no-nginx"
     sandbox = Sandbox(args.sandbox, args.sandbox_cpu, processes + 10)
     try:
-        results, failures = measure(args, chosen, sandbox)
+        if why_not is None:
+            try:
+                server = nginx.Nginx(workers=args.nginx_workers)
+            except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
+                why_not = f"nginx did not start: {e}"
+        if why_not is not None:
+            log(f"no nginx runs: {why_not}")
+        results, failures = measure(args, chosen, sandbox, server)
+        if why_not is not None and args.nginx:
+            failures.append(f"no nginx runs: {why_not}")
     finally:
         sandbox.stop()
+        if server is not None:
+            server.stop()
     info["load_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
     py = subprocess.run([args.python if os.path.exists(args.python) else sys.executable,
                          "--version"], capture_output=True, text=True)
@@ -679,8 +932,16 @@ def main(argv):
                    "failures": failures, "skipped": {c.name: c.skip for c in chosen if c.skip}},
                   f, indent=1)
     table = write(args, chosen, results, failures, size, info)
-    missing = [n for n in args.require
-               if ("seq", n) not in table or ("cold", n) not in table]
+    # NAME: sandbox figures and a cold start; NAME@nginx: nginx figures; NAME@strace: a
+    # system-call count.
+    def produced(name):
+        base, _, where = name.partition("@")
+        if where == "nginx":
+            return ("nginx-seq", base) in table and ("nginx-threads", base) in table
+        if where == "strace":
+            return "plain" in results.get("syscalls", {}).get(base, {})
+        return ("seq", base) in table and ("cold", base) in table
+    missing = [n for n in args.require if not produced(n)]
     if missing:
         log("no figures for required contenders: " + ", ".join(missing))
         return 1
@@ -709,7 +970,7 @@ def rewrite(args):
         setattr(args, key, value)
     chosen = contenders(args)
     results = saved["results"]
-    ran = set().union(*(results[m].keys() for m in ("seq", "threads", "cold")))
+    ran = set().union(*(results.get(m, {}).keys() for m in ("seq", "threads", "cold")))
     skipped = saved.get("skipped", {})
     chosen = [c for c in chosen if c.name in ran or c.name in skipped]
     for c in chosen:

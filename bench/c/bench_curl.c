@@ -1,6 +1,6 @@
 /* Contender: libcurl, as a C developer would write it without librescue. One easy handle
  * per thread, reused (keep-alive), cookie engine on; threads share the login's cookies
- * through a CURLSH share handle. */
+ * through a CURLSH share handle. BENCH_CA: a CA file for an https:// base URL. */
 #include "harness.h"
 
 #include <curl/curl.h>
@@ -59,6 +59,9 @@ static handle *new_handle(shared *s)
     curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "bench-curl");
+    const char *ca = getenv("BENCH_CA");
+    if (ca != NULL && *ca != '\0')
+        curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
     return h;
 }
 

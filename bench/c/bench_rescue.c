@@ -1,4 +1,6 @@
-/* Contender: librescue through its C API. One rescue_client shared by every thread. */
+/* Contender: librescue through its C API. One rescue_client shared by every thread.
+ * BENCH_TRANSPORT (post, get, soap11, soap12; default post) picks the transport and
+ * BENCH_CA a CA file for an https:// base URL (bench/run.py sets both). */
 #include "harness.h"
 
 #include <rescue.h>
@@ -16,6 +18,33 @@ static void *open_client(const char *base_url)
     rescue_status status = rescue_client_new(base_url, &client);
     if (status != RESCUE_STATUS_OK) {
         fail("rescue_client_new", status);
+        return NULL;
+    }
+    static const struct {
+        const char *name;
+        rescue_transport value;
+    } transports[] = {{"post", RESCUE_TRANSPORT_HTTP_POST},
+                      {"get", RESCUE_TRANSPORT_HTTP_GET},
+                      {"soap11", RESCUE_TRANSPORT_SOAP_1_1},
+                      {"soap12", RESCUE_TRANSPORT_SOAP_1_2}};
+    const char *transport = getenv("BENCH_TRANSPORT"), *ca = getenv("BENCH_CA");
+    if (transport != NULL && *transport != '\0') {
+        size_t i = 0;
+        while (i < sizeof transports / sizeof *transports && strcmp(transports[i].name, transport))
+            i++;
+        if (i == sizeof transports / sizeof *transports) {
+            fprintf(stderr, "librescue: BENCH_TRANSPORT=%s: not post, get, soap11 or soap12\n",
+                    transport);
+            rescue_client_free(client);
+            return NULL;
+        }
+        status = rescue_client_set_transport(client, transports[i].value);
+    }
+    if (status == RESCUE_STATUS_OK && ca != NULL && *ca != '\0')
+        status = rescue_client_set_ca_file(client, ca);
+    if (status != RESCUE_STATUS_OK) {
+        fail("rescue_client_set_transport/ca_file", status);
+        rescue_client_free(client);
         return NULL;
     }
     status = rescue_login(client, bench_email(), BENCH_PASSWORD);

@@ -1,11 +1,11 @@
 <?php
-// The PHP contenders: the FFI binding (Rescue\Client) and ext-curl.
+// The PHP contenders: the FFI binding (Rescue\Client), ext-curl and ext-soap's SoapClient.
 //
 //   php contenders.php CONTENDER seq|cold|rss BASE_URL [N]
 //
 // The same workload and output as the C driver (bench/c/harness.h). PHP has no threads
 // (without ZTS and ext-parallel), so there is no threaded run. RESCUE_LIBRARY names
-// librescue.so for the FFI binding.
+// librescue.so for the FFI binding, BENCH_TRANSPORT its transport ('soap11'…; default POST).
 
 // The sandbox allows ten logins per account in three minutes and every run is a fresh
 // process that logs in once: bench/run.py gives each run its own account.
@@ -27,7 +27,11 @@ function parsePin(string $body): string
 function rescueContender(string $base): array
 {
     require __DIR__ . '/../../bindings/php/rescue.php';
-    $client = new Rescue\Client($base, ['library' => getenv('RESCUE_LIBRARY')]);
+    $options = ['library' => getenv('RESCUE_LIBRARY')];
+    if ((string) getenv('BENCH_TRANSPORT') !== '') {
+        $options['transport'] = getenv('BENCH_TRANSPORT');
+    }
+    $client = new Rescue\Client($base, $options);
     $client->login(EMAIL, PASSWORD);
     $version = FFI::cdef('const char *rescue_version(void);', getenv('RESCUE_LIBRARY'))->rescue_version();
     return [$version, function () use ($client): string {
@@ -61,6 +65,30 @@ function curlContender(string $base): array
     }];
 }
 
+// What the vendor's PHP users run today: the "PHP with SOAP" sample's SoapClient on the
+// WSDL, with the one fix it needs ('bNoTechConsole' => false, bindings/php/README.md) and
+// the PIN read as PHP 8 answers it (an object; an int, padded back to six digits).
+function soapContender(string $base): array
+{
+    if (!extension_loaded('soap')) {
+        throw new RuntimeException('ext-soap is missing (Debian php-soap)');
+    }
+    ini_set('soap.wsdl_cache_enabled', '0'); // every run is a new port: nothing to reuse
+    $soapclient = new SoapClient($base . 'API.asmx?wsdl', ['connection_timeout' => 30]);
+    $login = $soapclient->login(['sEmail' => EMAIL, 'sPassword' => PASSWORD]);
+    if ($login->loginResult !== 'login_OK') {
+        throw new RuntimeException('login answered ' . $login->loginResult);
+    }
+    $params = ['sCField0' => 'bench', 'bNoTechConsole' => false];
+    return [phpversion('soap'), function () use ($soapclient, $params): string {
+        $answer = $soapclient->requestLensPINCode($params);
+        if ($answer->requestLensPINCodeResult !== 'requestPINCode_OK') {
+            throw new RuntimeException('answered ' . $answer->requestLensPINCodeResult);
+        }
+        return sprintf('%06d', $answer->iPINCode);
+    }];
+}
+
 function rssKb(): int
 {
     $statm = explode(' ', file_get_contents('/proc/self/statm'));
@@ -81,7 +109,12 @@ function seconds(array $r, string $which): float
 
 [, $name, $mode, $base] = $argv;
 $n = (int)($argv[4] ?? 1);
-[$version, $pin] = $name === 'php-rescue' ? rescueContender($base) : curlContender($base);
+$open = ['php-rescue' => 'rescueContender', 'php-curl' => 'curlContender', 'php-soap' => 'soapContender'];
+if (!isset($open[$name])) {
+    fwrite(STDERR, "unknown contender {$name}\n");
+    exit(2);
+}
+[$version, $pin] = $open[$name]($base);
 echo 'PIN ', $pin(), "\n";
 flush();
 if ($mode === 'cold') {

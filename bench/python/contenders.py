@@ -37,7 +37,10 @@ class Rescue:
         import rescue
 
         self.version = rescue.__version__
-        self.client = rescue.Client(base)
+        # BENCH_TRANSPORT ("soap11"…): the py-rescue-soap11 contender (bench/run.py runs it
+        # only where rescue.Client takes a transport).
+        transport = os.environ.get("BENCH_TRANSPORT")
+        self.client = rescue.Client(base, transport=transport) if transport else rescue.Client(base)
         self.client.login(EMAIL, PASSWORD)
 
     def thread_handle(self):
