@@ -327,12 +327,12 @@ test('fault variants over SOAP', function () use ($sandbox): void {
         same('soap:Client', $nope->faultcode, 'fault code');
         same('Server did not recognize the value of HTTP Header SOAPAction: ' . NS . '#nope.', $nope->getMessage(), 'fault string');
     }
-    // Raw SOAP 1.2 with an unknown body element: the 1.2 fault shape.
+    // Raw SOAP 1.2 with an unknown body element (no operation takes a NodeId, so V4 has none): the 1.2 fault shape.
     [$status, $body] = Sandbox::post(
         $sandbox->url . 'API.asmx',
         ['Content-Type: application/soap+xml; charset=utf-8'],
         '<?xml version="1.0"?><soap12:Envelope xmlns:soap12="http://www.w3.org/2003/05/soap-envelope">'
-        . '<soap12:Body><requestLensPINCodeV3 xmlns="' . NS . '"/></soap12:Body></soap12:Envelope>'
+        . '<soap12:Body><requestLensPINCodeV4 xmlns="' . NS . '"/></soap12:Body></soap12:Envelope>'
     );
     same(500, $status, 'SOAP 1.2 fault status');
     check(strpos($body, '<soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code>') !== false, 'a Sender fault: ' . $body);
