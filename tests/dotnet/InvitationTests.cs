@@ -15,6 +15,52 @@ namespace Librescue.Tests
                 Runner.Add("invite: no invitation is the plain Lens request over " + t, () => Plain(t));
             }
             Runner.Add("invite: bad phone, language and NodeId are refused before sending", Refused);
+            foreach (RescueTransport transport in Clients.Transports)
+            {
+                RescueTransport t = transport;
+                Runner.Add("invite: SMS sent, SMS failed with a PIN, each language over " + t, () => Sms(t));
+            }
+            Runner.Add("invite: a PIN for another technician's NodeId", NodeId);
+        }
+
+        private static void Sms(RescueTransport transport)
+        {
+            using (RescueClient client = Clients.New(transport))
+            {
+                foreach (string lang in new[] { "de", "EN", "es", "fr", "nl", "pt-BR" })
+                {
+                    string name = Clients.Unique("invite-sms");
+                    LensPinResult sent = client.RequestLensPinInvite(
+                        new PinRequest { CField0 = name, AuthCode = Accounts.TechAuthCode },
+                        new LensInvitation { PhoneNumber = "+4917612345678", LangCode = lang });
+                    Assert.Pin(sent.Pin, "PIN");
+                    Assert.Equal("sendInvitationForMobileSession_OK", sent.SmsResult, "SMS result in " + lang);
+                    string record = Sandbox.Record(name);
+                    Assert.True(record != null && record.Contains("\"lang_code\":\"" + lang.ToLowerInvariant() + "\""),
+                        "the language as the service writes it: " + record);
+                }
+                LensPinResult failed = client.RequestLensPinInvite(
+                    new PinRequest { AuthCode = Accounts.TechAuthCode },
+                    new LensInvitation { PhoneNumber = "+999 000 111" });
+                Assert.Pin(failed.Pin, "a PIN although the SMS failed");
+                Assert.True(failed.SmsResult != null && failed.SmsResult != "sendInvitationForMobileSession_OK",
+                    "the SMS failure comes back as text: " + failed.SmsResult);
+            }
+        }
+
+        private static void NodeId()
+        {
+            using (RescueClient client = Clients.New())
+            {
+                string name = Clients.Unique("invite-node");
+                LensPinResult result = client.RequestLensPinInvite(
+                    new PinRequest { CField0 = name, AuthCode = Accounts.TechAuthCode, NoTechConsole = true },
+                    new LensInvitation { NodeId = "1002" });
+                Assert.Pin(result.Pin, "PIN");
+                string record = Sandbox.Record(name);
+                Assert.True(record != null && record.Contains("\"technician\":\"offline@sandbox.test\""),
+                    "the PIN is the NodeId's technician's: " + record);
+            }
         }
 
         private static void Plain(RescueTransport transport)

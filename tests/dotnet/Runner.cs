@@ -138,8 +138,9 @@ namespace Librescue.Tests
                 return null;
             }
             int start = sessions.LastIndexOf("{\"pin\"", at, StringComparison.Ordinal);
-            int end = sessions.IndexOf("\"time\"", at, StringComparison.Ordinal);
-            return sessions.Substring(start, end - start);
+            // The record runs to the next one (its invitation object comes after "time").
+            int end = sessions.IndexOf("{\"pin\"", at, StringComparison.Ordinal);
+            return sessions.Substring(start, (end < 0 ? sessions.Length : end) - start);
         }
 
         internal static int Count(string text)
