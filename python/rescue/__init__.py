@@ -8,10 +8,13 @@ the 6-digit PIN codes that start Rescue Lens and desktop sessions.
 ...     print(pin, rescue.join_url(pin))
 
 Every exception is a :class:`RescueError`; see :class:`Status` for the stable numbers.
+:class:`AsyncClient` is the same client for asyncio. The library's events go to the
+standard ``logging`` module, logger ``rescue`` (silent until the application enables it).
 """
 
 from ._errors import (
     FieldTooLong,
+    GlobalIpRestricted,
     HttpStatusError,
     InvalidArgument,
     InvalidCredentials,
@@ -26,6 +29,7 @@ from ._errors import (
     PollRateExceeded,
     RescueError,
     ServiceError,
+    SoapFault,
     Status,
     Timeout,
     TlsError,
@@ -33,19 +37,27 @@ from ._errors import (
     UserDeletedOrDisabled,
     UserIsDeleted,
 )
-from ._rescue import DEFAULT_BASE_URL, JOIN_URL_PREFIX, VERSION, Client, join_url
+from ._rescue import DEFAULT_BASE_URL, JOIN_URL_PREFIX, TRACE, VERSION, Client, LensPin, join_url
+from ._async import AsyncClient
+from ._logging import install as _install_logging
 
 __version__ = VERSION
+
+_install_logging()
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "JOIN_URL_PREFIX",
+    "TRACE",
+    "AsyncClient",
     "Client",
     "FieldTooLong",
+    "GlobalIpRestricted",
     "HttpStatusError",
     "InvalidArgument",
     "InvalidCredentials",
     "InvalidSecretAuthCode",
+    "LensPin",
     "LimitReached",
     "NetworkError",
     "NoAccessToLens",
@@ -56,6 +68,7 @@ __all__ = [
     "PollRateExceeded",
     "RescueError",
     "ServiceError",
+    "SoapFault",
     "Status",
     "Timeout",
     "TlsError",

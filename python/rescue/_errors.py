@@ -25,6 +25,7 @@ class Status(enum.IntEnum):
     USER_IS_DELETED = 10
     USER_DELETED_OR_DISABLED = 11
     NO_ACCESS_TO_LENS = 12
+    GLOBAL_IP_RESTRICTED = 13
     INVALID_ARGUMENT = 100
     FIELD_TOO_LONG = 101
     NETWORK = 103
@@ -32,6 +33,7 @@ class Status(enum.IntEnum):
     TLS = 105
     HTTP_STATUS = 106
     UNEXPECTED_RESPONSE = 107
+    SOAP_FAULT = 109
 
 
 class RescueError(Exception):
@@ -122,6 +124,13 @@ class NoAccessToLens(RescueError):
     status = Status.NO_ACCESS_TO_LENS
 
 
+class GlobalIpRestricted(RescueError):
+    """``GLOBAL_IP_RESTRICTED``: the account accepts logins only from listed IP addresses
+    (answered by SOAP ``login`` only); an authcode still works."""
+
+    status = Status.GLOBAL_IP_RESTRICTED
+
+
 # ----- conditions on this side ------------------------------------------------------------
 
 
@@ -180,6 +189,20 @@ class UnexpectedResponse(RescueError):
     """The answer is none the documentation describes; the message keeps an excerpt."""
 
     status = Status.UNEXPECTED_RESPONSE
+
+
+class SoapFault(RescueError):
+    """Over SOAP, the service answered a ``soap:Fault`` (HTTP 500), e.g. for an operation it
+    does not know. Never holds the request."""
+
+    status = Status.SOAP_FAULT
+
+    def __init__(self, message: str, *, fault_code: str = "", fault_text: str = "") -> None:
+        super().__init__(message)
+        #: The fault code as sent, e.g. ``"soap:Client"`` (1.1) or ``"soap:Sender"`` (1.2).
+        self.fault_code = fault_code
+        #: The first 200 characters of the fault's text.
+        self.fault_text = fault_text
 
 
 def _all_subclasses(cls: Type[RescueError]) -> Dict[int, Type[RescueError]]:

@@ -1,18 +1,42 @@
 # The compiled half of the `rescue` package (src/python/). Private: import `rescue`.
 import os
 from types import TracebackType
-from typing import Dict, Optional, Type, Union, final
+from typing import Dict, Optional, Tuple, Type, Union, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "join_url", "VERSION", "DEFAULT_BASE_URL", "STATUS_CODES", "JOIN_URL_PREFIX"]
+__all__ = [
+    "Client",
+    "LensPin",
+    "join_url",
+    "VERSION",
+    "DEFAULT_BASE_URL",
+    "STATUS_CODES",
+    "JOIN_URL_PREFIX",
+    "TRACE",
+    "_refresh_log_level",
+]
 
 VERSION: str
 DEFAULT_BASE_URL: str
 JOIN_URL_PREFIX: str
 STATUS_CODES: Dict[str, int]
+TRACE: int
 
 def join_url(pin: str) -> str: ...
+def _refresh_log_level(watched: bool) -> None: ...
+@final
+class LensPin:
+    @property
+    def pin(self) -> str: ...
+    @property
+    def sms_result(self) -> Optional[str]: ...
+    @property
+    def sms_sent(self) -> bool: ...
+    def __new__(cls, pin: str, sms_result: Optional[str] = None) -> Self: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Type[LensPin], Tuple[str, Optional[str]]]: ...
 
 @final
 class Client:
@@ -23,8 +47,10 @@ class Client:
         timeout: float = 30.0,
         ca_file: Union[str, "os.PathLike[str]", None] = None,
         proxy: Optional[str] = None,
-        method: str = "POST",
+        method: Optional[str] = None,
+        transport: Optional[str] = None,
         renew_session: bool = True,
+        login_limit_cooldown: float = 180.0,
         allow_plain_http: bool = False,
         system_roots: bool = False,
     ) -> Self: ...
@@ -44,6 +70,22 @@ class Client:
         notechconsole: bool = False,
         authcode: Optional[str] = None,
     ) -> str: ...
+    def request_lens_pin_invite(
+        self,
+        *,
+        phone_number: Optional[str] = None,
+        lang_code: Optional[str] = None,
+        node_id: Union[str, int, None] = None,
+        cfield0: Optional[str] = None,
+        cfield1: Optional[str] = None,
+        cfield2: Optional[str] = None,
+        cfield3: Optional[str] = None,
+        cfield4: Optional[str] = None,
+        cfield5: Optional[str] = None,
+        tracking0: Optional[str] = None,
+        notechconsole: bool = False,
+        authcode: Optional[str] = None,
+    ) -> LensPin: ...
     def request_pin(
         self,
         *,

@@ -6,14 +6,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyType};
+use pyo3::types::{PyBool, PyInt, PyString, PyType};
 use zeroize::Zeroizing;
 
 use super::errors::to_py_err;
 use super::interrupt::blocking;
-use crate::client::{Client as CoreClient, Method, DEFAULT_BASE_URL};
+use super::invitation::LensPin;
+use crate::client::{Client as CoreClient, DEFAULT_BASE_URL};
+use crate::encoding::Transport;
 use crate::error::Error;
+use crate::invitation::LensInvitation;
 use crate::request::{Field, PinRequest};
 use crate::status::Status;
 
@@ -28,7 +32,7 @@ pub(crate) struct Client {
     core: CoreClient,
     /// For `repr()` (the core refuses a base URL that holds credentials).
     base_url: String,
-    method: Method,
+    transport: Transport,
     /// Whether the last `login()` succeeded and no `logout()` followed, so that leaving a
     /// `with` block knows whether there is a session to end. Shared with the call, which
     /// sets it even when Ctrl-C abandoned the `login()` that started it.
@@ -41,8 +45,8 @@ impl Client {
     // The arguments are the Python API's keyword arguments.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(
-        signature = (base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method=None, renew_session=true, allow_plain_http=false, system_roots=false),
-        text_signature = "(base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method='POST', renew_session=True, allow_plain_http=False, system_roots=False)"
+        signature = (base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method=None, transport=None, renew_session=true, login_limit_cooldown=180.0, allow_plain_http=false, system_roots=false),
+        text_signature = "(base_url=None, *, timeout=30.0, ca_file=None, proxy=None, method=None, transport=None, renew_session=True, login_limit_cooldown=180.0, allow_plain_http=False, system_roots=False)"
     )]
     fn new(
         py: Python<'_>,
@@ -51,7 +55,9 @@ impl Client {
         ca_file: Option<PathBuf>,
         proxy: Option<&Bound<'_, PyString>>,
         method: Option<&Bound<'_, PyString>>,
+        transport: Option<&Bound<'_, PyString>>,
         renew_session: bool,
+        login_limit_cooldown: f64,
         allow_plain_http: bool,
         system_roots: bool,
     ) -> PyResult<Self> {
@@ -60,11 +66,17 @@ impl Client {
             Some(url) => text(py, "base_url", url)?.into_owned(),
             None => DEFAULT_BASE_URL.to_owned(),
         };
-        let method = match method {
-            None => Method::Post,
-            Some(method) => match &*text(py, "method", method)? {
-                m if m.eq_ignore_ascii_case("POST") => Method::Post,
-                m if m.eq_ignore_ascii_case("GET") => Method::Get,
+        let transport = match (method, transport) {
+            (None, None) => Transport::HttpPost,
+            (Some(_), Some(_)) => {
+                return Err(fail(Error::invalid(
+                    "transport",
+                    "can't be given together with `method` (\"GET\" is transport=\"http-get\")",
+                )))
+            }
+            (Some(method), None) => match &*text(py, "method", method)? {
+                m if m.eq_ignore_ascii_case("POST") => Transport::HttpPost,
+                m if m.eq_ignore_ascii_case("GET") => Transport::HttpGet,
                 _ => {
                     return Err(fail(Error::invalid(
                         "method",
@@ -72,6 +84,12 @@ impl Client {
                     )))
                 }
             },
+            (None, Some(name)) => text(py, "transport", name)?.parse().map_err(|_| {
+                fail(Error::invalid(
+                    "transport",
+                    "must be \"http-post\", \"http-get\", \"soap11\" or \"soap12\"",
+                ))
+            })?,
         };
         let timeout = Duration::try_from_secs_f64(timeout)
             .ok()
@@ -82,11 +100,19 @@ impl Client {
                     "must be a positive number of seconds",
                 ))
             })?;
+        let login_limit_cooldown =
+            Duration::try_from_secs_f64(login_limit_cooldown).map_err(|_| {
+                fail(Error::invalid(
+                    "login_limit_cooldown",
+                    "must be a finite number of seconds, 0 or more",
+                ))
+            })?;
         let mut builder = CoreClient::builder()
             .base_url(base_url.as_str())
             .timeout(timeout)
-            .method(method)
+            .transport(transport)
             .renew_session(renew_session)
+            .login_limit_cooldown(login_limit_cooldown)
             .allow_plain_http(allow_plain_http)
             .system_roots(system_roots);
         if let Some(path) = ca_file {
@@ -100,7 +126,7 @@ impl Client {
         Ok(Client {
             core,
             base_url,
-            method,
+            transport,
             logged_in: Arc::new(AtomicBool::new(false)),
         })
     }
@@ -176,6 +202,51 @@ impl Client {
             .map_err(|e| to_py_err(py, &e))
     }
 
+    /// `requestLensPINCode_v3`/`_v4` (SOAP `requestLensPINCodeV3`): a Lens PIN sent to
+    /// the customer by SMS (`phone_number`, `lang_code`: de, en, es, fr, nl or pt-br) and/or
+    /// created for another technician (`node_id`, not over SOAP). Without any of the three,
+    /// the plain `requestLensPINCode` is sent. Returns a `LensPin`; an SMS that failed is
+    /// its `sms_result`, not an exception.
+    #[pyo3(signature = (*, phone_number=None, lang_code=None, node_id=None, cfield0=None, cfield1=None, cfield2=None, cfield3=None, cfield4=None, cfield5=None, tracking0=None, notechconsole=false, authcode=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn request_lens_pin_invite(
+        &self,
+        py: Python<'_>,
+        phone_number: Option<&Bound<'_, PyString>>,
+        lang_code: Option<&Bound<'_, PyString>>,
+        node_id: Option<&Bound<'_, PyAny>>,
+        cfield0: Option<&Bound<'_, PyString>>,
+        cfield1: Option<&Bound<'_, PyString>>,
+        cfield2: Option<&Bound<'_, PyString>>,
+        cfield3: Option<&Bound<'_, PyString>>,
+        cfield4: Option<&Bound<'_, PyString>>,
+        cfield5: Option<&Bound<'_, PyString>>,
+        tracking0: Option<&Bound<'_, PyString>>,
+        notechconsole: bool,
+        authcode: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<LensPin> {
+        let fields = [
+            cfield0, cfield1, cfield2, cfield3, cfield4, cfield5, tracking0,
+        ];
+        let request = pin_request(py, fields, notechconsole, authcode)?;
+        let mut invitation = LensInvitation::new();
+        if let Some(number) = phone_number {
+            invitation = invitation.phone_number(&secret(py, "phone_number", number)?);
+        }
+        if let Some(lang) = lang_code {
+            invitation = invitation.lang_code(text(py, "lang_code", lang)?.into_owned());
+        }
+        if let Some(node_id) = node_id {
+            invitation = invitation.node_id(node_id_text(py, node_id)?);
+        }
+        let core = self.core.clone();
+        blocking(py, move || {
+            core.request_lens_pin_invite(&request, &invitation)
+        })?
+        .map(LensPin::from)
+        .map_err(|e| to_py_err(py, &e))
+    }
+
     /// `requestPINCode.aspx`: the 6-digit PIN code of a desktop session.
     #[pyo3(signature = (*, cfield0=None, cfield1=None, cfield2=None, cfield3=None, cfield4=None, cfield5=None, tracking0=None, notechconsole=false, authcode=None))]
     #[allow(clippy::too_many_arguments)]
@@ -227,13 +298,10 @@ impl Client {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let method = match self.method {
-            Method::Post => "POST",
-            Method::Get => "GET",
-        };
         let base_url = PyString::new(py, &self.base_url).repr()?;
         Ok(format!(
-            "rescue.Client(base_url={base_url}, method='{method}')"
+            "rescue.Client(base_url={base_url}, transport='{}')",
+            self.transport
         ))
     }
 }
@@ -279,4 +347,18 @@ fn pin_request(
         request = request.authcode(&secret(py, "authcode", authcode)?);
     }
     Ok(request)
+}
+
+/// A NodeId given as a `str` of digits or an `int`; the core checks the digits.
+fn node_id_text(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(text_value) = value.cast::<PyString>() {
+        return Ok(text(py, "node_id", text_value)?.into_owned());
+    }
+    if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+        return Ok(value.str()?.to_cow()?.into_owned());
+    }
+    Err(PyTypeError::new_err(format!(
+        "node_id must be a str or an int, not {}",
+        value.get_type().name()?
+    )))
 }

@@ -31,6 +31,10 @@ pub(crate) fn to_py_err(py: Python<'_>, error: &Error) -> PyErr {
                 details.set_item("limit", limit)?;
             }
             Error::HttpStatus(status) => details.set_item("http_status", status)?,
+            Error::SoapFault { code, text } => {
+                details.set_item("fault_code", code)?;
+                details.set_item("fault_text", text)?;
+            }
             _ => {}
         }
         let exception = class.call((error.to_string(),), Some(&details))?;

@@ -8,6 +8,8 @@
 mod client;
 mod errors;
 mod interrupt;
+mod invitation;
+mod logger;
 
 /// Private: the compiled half of the `rescue` package. Import `rescue` instead.
 #[pyo3::pymodule(name = "_rescue")]
@@ -21,6 +23,16 @@ mod module {
 
     #[pymodule_export]
     use super::client::Client;
+
+    #[pymodule_export]
+    use super::invitation::LensPin;
+
+    #[pymodule_export]
+    use super::logger::refresh_log_level;
+
+    /// The `logging` level of the library's TRACE records (`logging.DEBUG - 5`).
+    #[pymodule_export]
+    const TRACE: u8 = super::logger::TRACE;
 
     /// The library's version, as in `Cargo.toml`.
     #[pymodule_export]
@@ -59,6 +71,8 @@ mod module {
         }
         m.add("STATUS_CODES", codes)?;
         m.add("JOIN_URL_PREFIX", JOIN_URL_PREFIX)?;
+        // Off until `rescue._logging` has read the `rescue` logger's level.
+        super::logger::install();
         Ok(())
     }
 }

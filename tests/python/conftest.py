@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import subprocess
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 import pytest
 
@@ -25,7 +26,25 @@ AUTHCODES = {
     "deleted": "sabazl9xjms8m4aujkhyqvwarl9w2ijg",
     "disabled": "8tdidic9u8zhv6uv4il90jp97w1vn8b4",
     "error": "ehfx9wfix2hhtqjscgdvqklahfzy8hpo",
+    "iprestricted": "g7qlp2xw9vdk4mzr1sbt8ycn0hfa6eju",
 }
+#: The NodeIds of the built-in accounts (sandbox/README.md).
+NODE_IDS = {
+    "tech": "1001",
+    "offline": "1002",
+    "admin": "1003",
+    "nolens": "1004",
+    "nopins": "1005",
+    "deleted": "1006",
+    "disabled": "1007",
+    "error": "1008",
+    "iprestricted": "1009",
+}
+#: Every transport, as `rescue.Client(transport=...)` names it.
+TRANSPORTS = ["http-post", "http-get", "soap11", "soap12"]
+SOAP = ["soap11", "soap12"]
+#: How the sandbox's inspection JSON names each transport.
+RECORDED = {"http-post": "post", "http-get": "get", "soap11": "soap11", "soap12": "soap12"}
 
 
 def email(account: str) -> str:
@@ -131,3 +150,19 @@ def only_session(sandbox: Sandbox) -> Dict[str, Any]:
 
 def optional(value: Optional[str]) -> Optional[str]:
     return value
+
+
+#: A sandbox session cookie: 24 characters of a-z and 0-5, as ASP.NET makes them.
+COOKIE_LIKE = re.compile(r"[a-z0-5]{24}")
+
+
+def assert_no_secret(texts: Iterable[str], secrets: Iterable[str] = ()) -> None:
+    """No text holds a password, authcode, cookie or any of `secrets` (field values, phone
+    numbers…). The sandbox's password `sandbox` is in every email, so tests that scan logs
+    give the account a password of their own (`Sandbox.set_password`)."""
+    secrets = [s for s in [*AUTHCODES.values(), *secrets] if s]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} in {text!r}"
+        assert "SessionId" not in text and "cookie:" not in text.lower(), text
+        assert not COOKIE_LIKE.search(text), f"a cookie-like value in {text!r}"

@@ -10,13 +10,16 @@ from conftest import AUTHCODES, PASSWORD, Sandbox, email
 
 def test_defaults() -> None:
     client = rescue.Client()
-    assert repr(client) == f"rescue.Client(base_url={rescue.DEFAULT_BASE_URL!r}, method='POST')"
+    assert repr(client) == f"rescue.Client(base_url={rescue.DEFAULT_BASE_URL!r}, transport='http-post')"
     assert rescue.DEFAULT_BASE_URL == "https://secure.logmeinrescue.com/API/"
 
 
-def test_repr_shows_base_url_and_method_only(base_url: str) -> None:
+def test_repr_shows_base_url_and_transport_only(base_url: str) -> None:
     client = rescue.Client(base_url, method="get", timeout=5, proxy="http://127.0.0.1:9")
-    assert repr(client) == f"rescue.Client(base_url={base_url!r}, method='GET')"
+    assert repr(client) == f"rescue.Client(base_url={base_url!r}, transport='http-get')"
+    for name in ["http-post", "http-get", "soap11", "SOAP12"]:
+        shown = repr(rescue.Client(base_url, transport=name))
+        assert shown == f"rescue.Client(base_url={base_url!r}, transport={name.lower()!r})"
 
 
 def test_secrets_never_shown(base_url: str) -> None:
@@ -39,6 +42,15 @@ def test_secrets_never_shown(base_url: str) -> None:
     "kwargs",
     [
         {"method": "PUT"},
+        {"transport": "soap"},
+        {"transport": "http_post"},
+        {"transport": "POST"},
+        {"transport": ""},
+        {"method": "POST", "transport": "http-post"},
+        {"method": "GET", "transport": "soap11"},
+        {"login_limit_cooldown": -1.0},
+        {"login_limit_cooldown": float("nan")},
+        {"login_limit_cooldown": float("inf")},
         {"timeout": 0},
         {"timeout": -1.0},
         {"timeout": float("nan")},

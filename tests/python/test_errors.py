@@ -23,6 +23,7 @@ SERVICE_CLASSES = {
     rescue.Status.USER_IS_DELETED: rescue.UserIsDeleted,
     rescue.Status.USER_DELETED_OR_DISABLED: rescue.UserDeletedOrDisabled,
     rescue.Status.NO_ACCESS_TO_LENS: rescue.NoAccessToLens,
+    rescue.Status.GLOBAL_IP_RESTRICTED: rescue.GlobalIpRestricted,
 }
 
 CLIENT_CLASSES = {
@@ -33,6 +34,7 @@ CLIENT_CLASSES = {
     rescue.Status.TLS: (rescue.TlsError, Exception),
     rescue.Status.HTTP_STATUS: (rescue.HttpStatusError, Exception),
     rescue.Status.UNEXPECTED_RESPONSE: (rescue.UnexpectedResponse, Exception),
+    rescue.Status.SOAP_FAULT: (rescue.SoapFault, Exception),
 }
 
 
@@ -43,6 +45,8 @@ def test_status_numbers_and_names_are_the_compiled_modules() -> None:
     assert rescue.Status.NO_ACCESS_TO_LENS.value == 12
     assert rescue.Status.INVALID_ARGUMENT.value == 100
     assert rescue.Status.UNEXPECTED_RESPONSE.value == 107
+    assert rescue.Status.GLOBAL_IP_RESTRICTED.value == 13
+    assert rescue.Status.SOAP_FAULT.value == 109
 
 
 def test_every_status_but_ok_has_exactly_one_class() -> None:
@@ -87,6 +91,11 @@ def test_exceptions_are_shown_and_pickled_under_the_package() -> None:
     http = pickle.loads(pickle.dumps(rescue.HttpStatusError("503", http_status=503)))
     assert http.http_status == 503
     assert http.status is rescue.Status.HTTP_STATUS
+    fault = pickle.loads(
+        pickle.dumps(rescue.SoapFault("fault", fault_code="soap:Client", fault_text="why"))
+    )
+    assert (type(fault), fault.fault_code, fault.fault_text) == (rescue.SoapFault, "soap:Client", "why")
+    assert fault.status is rescue.Status.SOAP_FAULT
 
 
 def test_join_url() -> None:

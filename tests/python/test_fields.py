@@ -1,11 +1,11 @@
-"""Field values arrive byte-exact, over POST and GET; bad ones are refused before sending."""
+"""Field values arrive byte-exact over every transport; bad ones are refused before sending."""
 
 from __future__ import annotations
 
 import pytest
 
 import rescue
-from conftest import AUTHCODES, Sandbox
+from conftest import AUTHCODES, RECORDED, SOAP, TRANSPORTS, Sandbox
 
 FIELDS = ["cfield0", "cfield1", "cfield2", "cfield3", "cfield4", "cfield5", "tracking0"]
 
@@ -20,9 +20,9 @@ SAMPLES = {
 }
 
 
-@pytest.mark.parametrize("method", ["POST", "GET"])
-def test_fields_round_trip_byte_exact(base_url: str, sandbox: Sandbox, method: str) -> None:
-    client = rescue.Client(base_url, method=method)
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_fields_round_trip_byte_exact(base_url: str, sandbox: Sandbox, transport: str) -> None:
+    client = rescue.Client(base_url, transport=transport)
     pin = client.request_lens_pin(
         cfield0=SAMPLES["cfield0"],
         cfield1=SAMPLES["cfield1"],
@@ -35,28 +35,47 @@ def test_fields_round_trip_byte_exact(base_url: str, sandbox: Sandbox, method: s
     )
     (session,) = sandbox.sessions()
     assert session["pin"] == pin
-    assert session["method"] == method
+    assert session["transport"] == RECORDED[transport]
     for name in FIELDS:
         assert session[name] == SAMPLES[name], name
     assert len(session["cfield1"]) == 512
 
 
-def test_absent_fields_are_not_sent(base_url: str, sandbox: Sandbox) -> None:
-    rescue.Client(base_url).request_pin(cfield2="only", authcode=AUTHCODES["tech"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_absent_fields_are_not_sent(base_url: str, sandbox: Sandbox, transport: str) -> None:
+    client = rescue.Client(base_url, transport=transport)
+    client.request_pin(cfield2="only", authcode=AUTHCODES["tech"])
     (session,) = sandbox.sessions()
     assert session["cfield2"] == "only"
     assert [session[name] for name in FIELDS if name != "cfield2"] == [None] * 6
-    assert session["notechconsole"] is None
+    # SOAP always sends bNoTechConsole (the WSDL requires it): false.
+    assert session["notechconsole"] == ("0" if transport in SOAP else None)
 
 
+@pytest.mark.parametrize("transport", SOAP)
+@pytest.mark.parametrize("bad", ["bell\x07", "nul\x00", "esc\x1b[0m", "\ufffe"])
+def test_text_xml_cannot_carry_is_refused_before_sending(
+    base_url: str, sandbox: Sandbox, transport: str, bad: str
+) -> None:
+    client = rescue.Client(base_url, transport=transport)
+    with pytest.raises(rescue.InvalidArgument, match="cfield3"):
+        client.request_lens_pin(cfield3=bad, authcode=AUTHCODES["tech"])
+    # The core names the password by its wire name over SOAP (`pwd`).
+    with pytest.raises(rescue.InvalidArgument, match="pwd|password"):
+        client.login("tech@sandbox.test", "pw" + bad)
+    assert sandbox.sessions() == []
+    assert sandbox.logins("tech@sandbox.test") == {}
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize(
     ("name", "limit"),
     [("cfield0", 64), ("cfield1", 512), ("cfield3", 256), ("tracking0", 64)],
 )
 def test_field_too_long_sends_nothing(
-    base_url: str, sandbox: Sandbox, name: str, limit: int
+    base_url: str, sandbox: Sandbox, name: str, limit: int, transport: str
 ) -> None:
-    client = rescue.Client(base_url)
+    client = rescue.Client(base_url, transport=transport)
     client.request_lens_pin(authcode=AUTHCODES["tech"], **{name: "é" * limit})  # type: ignore[arg-type]
     sandbox.reset()
     with pytest.raises(rescue.FieldTooLong) as raised:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import List
 
-import rescue
+import pytest
 
-from conftest import PASSWORD, Sandbox, email
+import rescue
+from conftest import PASSWORD, TRANSPORTS, Sandbox, email
 
 THREADS = 8
 CALLS = 25
 
 
-def test_a_refused_renewal_sends_one_login(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_refused_renewal_sends_one_login(sandbox: Sandbox, transport: str) -> None:
     tech = email("tech")
-    client = rescue.Client(sandbox.base_url, timeout=10.0)
+    client = rescue.Client(sandbox.base_url, timeout=10.0, transport=transport)
     client.login(tech, PASSWORD)
     sandbox.set_password(tech, "rotated")
     sandbox.expire()
@@ -46,3 +49,24 @@ def test_a_refused_renewal_sends_one_login(sandbox: Sandbox) -> None:
     # An explicit login with the new password starts afresh.
     client.login(tech, "rotated")
     assert len(client.request_lens_pin()) == 6
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize(("cooldown", "renewals"), [(180.0, 1), (0.001, 2)])
+def test_login_limit_cooldown(
+    sandbox: Sandbox, transport: str, cooldown: float, renewals: int
+) -> None:
+    # A renewal answered LIMITREACHED: no renewal login again before the cool-down; the
+    # calls meanwhile fail at once with LIMITREACHED (a RenewalRefused in the core).
+    tech = email("tech")
+    client = rescue.Client(sandbox.base_url, transport=transport, login_limit_cooldown=cooldown)
+    for _ in range(10):
+        client.login(tech, PASSWORD)
+    sandbox.expire()
+    for _ in range(2):
+        with pytest.raises(rescue.LimitReached) as raised:
+            client.request_lens_pin()
+        assert raised.value.status is rescue.Status.LIMITREACHED
+        assert "renewal" in str(raised.value)
+        time.sleep(0.01)
+    assert sandbox.logins(tech) == {"OK": 10, "LIMITREACHED": renewals}

@@ -37,3 +37,33 @@ def describe(error: rescue.RescueError) -> str:
 
 codes: dict[str, int] = {status.name: status.value for status in rescue.Status}
 prefix: str = rescue.JOIN_URL_PREFIX + rescue.DEFAULT_BASE_URL + rescue.__version__
+
+
+def invite(client: rescue.Client) -> Optional[str]:
+    lens: rescue.LensPin = client.request_lens_pin_invite(
+        phone_number="+1 555 0100", lang_code="de", node_id=1001, cfield0="Jane"
+    )
+    sent: bool = lens.sms_sent
+    return lens.sms_result if sent else lens.pin
+
+
+def describe_fault(error: rescue.RescueError) -> str:
+    if isinstance(error, rescue.SoapFault):
+        return f"{error.fault_code}: {error.fault_text}"
+    if isinstance(error, rescue.GlobalIpRestricted):
+        return "use an authcode"
+    return str(error)
+
+
+async def pin_async(base_url: str) -> str:
+    async with rescue.AsyncClient(base_url, transport="soap12", login_limit_cooldown=5.0) as client:
+        await client.login("tech@sandbox.test", "sandbox")
+        lens: rescue.LensPin = await client.request_lens_pin_invite(phone_number="+1 555 0100")
+        code: str = await client.request_auth_code("tech@sandbox.test", "sandbox")
+        other: str = await client.request_pin(authcode=code, notechconsole=True)
+        await client.logout()
+        return lens.pin + other + await client.request_lens_pin(cfield0="x")
+
+
+soap_client = rescue.Client(transport="soap11", login_limit_cooldown=1.5)
+trace_level: int = rescue.TRACE
