@@ -26,8 +26,8 @@ use pyo3::prelude::*;
 /// a Ctrl-C waits, apart from getting the GIL back.
 const SLICE: Duration = Duration::from_millis(50);
 
-/// The name of the worker threads (`/proc/PID/task/*/comm`, debuggers).
-const WORKER_NAME: &str = "rescue-call";
+/// The name of the worker threads (`/proc/PID/task/*/comm`, debuggers, log records).
+pub(crate) const WORKER_NAME: &str = "rescue-call";
 
 /// Runs `work`, a call of the core, with the GIL released. On the main thread it raises
 /// at once what a signal handler raises (`KeyboardInterrupt`), leaving `work` to finish

@@ -16,6 +16,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyTuple;
 
+use super::interrupt::WORKER_NAME;
 use crate::events::TARGET;
 
 /// The name of the Python logger, the same as the `log` target.
@@ -140,7 +141,11 @@ fn emit(py: Python<'_>, record: &Record<'_>) -> PyResult<()> {
     {
         return Ok(());
     }
-    let message = record.args().to_string();
+    // A worker thread (a call made on the main thread) is unknown to `threading`:
+    // `LogRecord` would register a "Dummy-N" thread for it that is never removed.
+    // (Best effort: `threading._active` is CPython's.)
+    let on_worker = std::thread::current().name() == Some(WORKER_NAME);
+    let unregistered = on_worker.then(|| Unregistered::new(py).ok()).flatten();
     let made = logger.call_method1(
         intern!(py, "makeRecord"),
         (
@@ -148,11 +153,46 @@ fn emit(py: Python<'_>, record: &Record<'_>) -> PyResult<()> {
             level,
             record.file().unwrap_or("librescue"),
             record.line().unwrap_or(0),
-            message,
+            record.args().to_string(),
             PyTuple::empty(py),
             py.None(),
         ),
     )?;
+    if on_worker {
+        made.setattr(intern!(py, "threadName"), WORKER_NAME)?;
+    }
     logger.call_method1(intern!(py, "handle"), (made,))?;
+    if let Some(unregistered) = unregistered {
+        unregistered.forget()?;
+    }
     Ok(())
+}
+
+/// A thread `threading` had no entry for when the record began.
+struct Unregistered<'py> {
+    active: Bound<'py, PyAny>,
+    ident: Bound<'py, PyAny>,
+    known: bool,
+}
+
+impl<'py> Unregistered<'py> {
+    fn new(py: Python<'py>) -> PyResult<Self> {
+        let threading = py.import(intern!(py, "threading"))?;
+        let active = threading.getattr(intern!(py, "_active"))?;
+        let ident = threading.call_method0(intern!(py, "get_ident"))?;
+        let known = active.contains(&ident)?;
+        Ok(Unregistered {
+            active,
+            ident,
+            known,
+        })
+    }
+
+    /// Drops the dummy entry that making the record added.
+    fn forget(self) -> PyResult<()> {
+        if !self.known && self.active.contains(&self.ident)? {
+            self.active.del_item(&self.ident)?;
+        }
+        Ok(())
+    }
 }
