@@ -6,8 +6,7 @@
 set -uo pipefail
 
 bin=$1
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/../tally.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -17,35 +16,7 @@ run() {
     shift
     echo "== $label"
     "$@" "$label" 2>&1 | tee "$log"
-    local rc=${PIPESTATUS[0]}
-    local tally
-    tally=$(sed -n "s/^\[$label\] \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p" "$log")
-    if [ -z "$tally" ]; then
-        echo "$label: no tally (exit $rc)"
-        failed=$((failed + 1))
-        return
-    fi
-    set -- $tally
-    passed=$((passed + $1))
-    failed=$((failed + $2))
-    if [ "$rc" -ne 0 ] && [ "$2" -eq 0 ]; then
-        echo "$label: exit status $rc (sanitizer or valgrind errors above)"
-        failed=$((failed + 1))
-    fi
-}
-
-# check NAME COMMAND...: one more test, passed when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    echo "== $name"
-    if "$@"; then
-        echo "ok   $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name"
-        failed=$((failed + 1))
-    fi
+    tally "$label" "${PIPESTATUS[0]}" "$log"
 }
 
 run plain "$bin/test_rescue"
@@ -102,5 +73,4 @@ install_and_consume() {
 }
 check "make install + pkg-config consumer (shared and static)" install_and_consume
 
-echo "c: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish c

@@ -21,24 +21,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n1)
 unset LD_LIBRARY_PATH RESCUE_LIBRARY RESCUE_HEADER PKG_CONFIG_PATH MAKEFLAGS MFLAGS
 export RESCUE_EMAIL=tech@sandbox.test RESCUE_PASSWORD=sandbox
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/../tally.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# check NAME COMMAND...: one test, passed when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    echo "== $name"
-    if "$@"; then
-        echo "ok   $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name"
-        failed=$((failed + 1))
-    fi
-}
 
 # is_pin FILE: the file's last line is one PIN (six digits).
 is_pin() {
@@ -194,5 +179,4 @@ if [ -n "$win_zip" ]; then
     fi
 fi
 
-echo "dist-smoke: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+finish dist-smoke && [ "$passed" -gt 0 ]

@@ -4,46 +4,18 @@
 # beside the assemblies and no LD_LIBRARY_PATH. Prints the closing tally.
 #   suite.sh BUILD_DIR   (BUILD_DIR/tests.exe, BUILD_DIR/example/LensPin.exe)
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../tally.sh"
 
 dir=$(cd "$1" && pwd)
 mono=${MONO:-mono}
 # Mono writes its crash reports (mono_crash.*) into the working directory: keep them in build.
 cd "$dir" || exit 1
-passed=0
-failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 echo "== tests"
 "$mono" --debug "$dir/tests.exe" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-tally=$(sed -n 's/^dotnet tests: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log")
-if [ -z "$tally" ]; then
-    echo "tests: no tally (exit $rc)"
-    failed=$((failed + 1))
-else
-    set -- $tally
-    passed=$((passed + $1))
-    failed=$((failed + $2))
-    if [ "$rc" -ne 0 ] && [ "$2" -eq 0 ]; then
-        echo "tests: exit status $rc"
-        failed=$((failed + 1))
-    fi
-fi
-
-# check NAME COMMAND...: one more test, passed when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    echo "== $name"
-    if "$@"; then
-        echo "ok   $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name"
-        failed=$((failed + 1))
-    fi
-}
+tally "dotnet tests" "${PIPESTATUS[0]}" "$log"
 
 example() {
     local out
@@ -67,5 +39,4 @@ example_fails() {
 }
 check "README example: wrong password exits 1 with the status" example_fails
 
-echo "dotnet: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish dotnet

@@ -15,22 +15,7 @@ set -uo pipefail
 MAKE=${MAKE:-make}
 PHP=${PHP:-php}
 unset LD_LIBRARY_PATH RESCUE_LIBRARY RESCUE_HEADER PKG_CONFIG_PATH SUDO_USER MAKEFLAGS MFLAGS
-passed=0
-failed=0
-
-# check NAME COMMAND...: one test, passed when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    echo "== $name"
-    if "$@"; then
-        echo "ok   $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name"
-        failed=$((failed + 1))
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../tally.sh"
 
 # One install test at a time on this machine: they share the loader's cache.
 exec 9>/tmp/librescue-install-test.lock
@@ -241,5 +226,4 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     check "not root, through sudo, or no ldconfig: the line to type" not_root
 fi
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish install

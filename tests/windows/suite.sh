@@ -6,8 +6,7 @@
 set -uo pipefail
 
 bin=$1
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/../tally.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -15,24 +14,6 @@ trap 'rm -f "$log"' EXIT
 RESCUE_TLS_CERT=$(winepath -w "$RESCUE_TLS_CERT") || exit 1
 export RESCUE_TLS_CERT
 echo "CA file for Wine: $RESCUE_TLS_CERT"
-
-# tally LABEL RC: adds the "[LABEL] N passed, M failed" (or "LABEL: ...") line of $log.
-tally() {
-    local label=$1 rc=$2 counts
-    counts=$(sed -n "s/^\[\{0,1\}$label\]\{0,1\}:\{0,1\} \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p" "$log")
-    if [ -z "$counts" ]; then
-        echo "$label: no tally (exit $rc)"
-        failed=$((failed + 1))
-        return
-    fi
-    set -- $counts
-    passed=$((passed + $1))
-    failed=$((failed + $2))
-    if [ "$rc" -ne 0 ] && [ "$2" -eq 0 ]; then
-        echo "$label: exit status $rc"
-        failed=$((failed + 1))
-    fi
-}
 
 # Fresh sandbox state (no sessions, no login counts: the service allows ten logins in three
 # minutes), as tests/c/main.c does before each test; POST /sandbox/reset over bash's /dev/tcp.
@@ -51,26 +32,12 @@ reset_sandbox() {
 # Windows programs write CRLF: strip the CR so that the tally lines match.
 echo "== mingw (tests/c under Wine)"
 wine "$bin/test_rescue.exe" mingw 2>&1 | tr -d '\r' | tee "$log"
-tally mingw "${PIPESTATUS[0]}"
+tally mingw "${PIPESTATUS[0]}" "$log"
 
 echo "== cpp (tests/cpp with MinGW g++, under Wine)"
 reset_sandbox
 wine "$bin/test_rescue_cpp.exe" 2>&1 | tr -d '\r' | tee "$log"
-tally cpp "${PIPESTATUS[0]}"
-
-# check NAME COMMAND...: one more test, passed when COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    echo "== $name"
-    if "$@"; then
-        echo "ok   $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $name"
-        failed=$((failed + 1))
-    fi
-}
+tally cpp "${PIPESTATUS[0]}" "$log"
 
 example() {
     local exe=$1 out
@@ -92,5 +59,4 @@ check "examples/lens_pin.c, linked with librescue.dll.a" example "$bin/lens_pin.
 check "examples/lens_pin.c, linked with rescue.lib (MSVC-style, by MinGW ld)" \
     example "$bin/lens_pin_lib.exe"
 
-echo "windows: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish windows
