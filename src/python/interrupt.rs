@@ -215,6 +215,7 @@ fn work(worker: &Arc<Worker>) {
             }
         });
         if !idle {
+            super::logger::worker_exits();
             return;
         }
     }

@@ -32,6 +32,8 @@ thread_local! {
     /// Set while this thread is inside `logging` for a record of ours: a handler that
     /// calls the library logs nothing more (no recursion).
     static IN_LOGGING: Cell<bool> = const { Cell::new(false) };
+    /// Set on a worker thread once a record was made there (see `worker_exits`).
+    static REGISTERED: Cell<bool> = const { Cell::new(false) };
 }
 
 struct PythonLogger;
@@ -141,11 +143,16 @@ fn emit(py: Python<'_>, record: &Record<'_>) -> PyResult<()> {
     {
         return Ok(());
     }
-    // A worker thread (a call made on the main thread) is unknown to `threading`:
-    // `LogRecord` would register a "Dummy-N" thread for it that is never removed.
-    // (Best effort: `threading._active` is CPython's.)
-    let on_worker = std::thread::current().name() == Some(WORKER_NAME);
-    let unregistered = on_worker.then(|| Unregistered::new(py).ok()).flatten();
+    if !REGISTERED.with(Cell::get) && std::thread::current().name() == Some(WORKER_NAME) {
+        // `threading` knows no worker thread (they run the main thread's calls): a record
+        // made there registers a dummy thread for it, "Dummy-N". Registered once, under
+        // the worker's name, and dropped when the worker exits.
+        REGISTERED.with(|flag| flag.set(true));
+        let thread = py
+            .import(intern!(py, "threading"))?
+            .call_method0(intern!(py, "current_thread"))?;
+        thread.setattr(intern!(py, "name"), WORKER_NAME)?;
+    }
     let made = logger.call_method1(
         intern!(py, "makeRecord"),
         (
@@ -158,41 +165,29 @@ fn emit(py: Python<'_>, record: &Record<'_>) -> PyResult<()> {
             py.None(),
         ),
     )?;
-    if on_worker {
-        made.setattr(intern!(py, "threadName"), WORKER_NAME)?;
-    }
     logger.call_method1(intern!(py, "handle"), (made,))?;
-    if let Some(unregistered) = unregistered {
-        unregistered.forget()?;
-    }
     Ok(())
 }
 
-/// A thread `threading` had no entry for when the record began.
-struct Unregistered<'py> {
-    active: Bound<'py, PyAny>,
-    ident: Bound<'py, PyAny>,
-    known: bool,
-}
-
-impl<'py> Unregistered<'py> {
-    fn new(py: Python<'py>) -> PyResult<Self> {
-        let threading = py.import(intern!(py, "threading"))?;
-        let active = threading.getattr(intern!(py, "_active"))?;
-        let ident = threading.call_method0(intern!(py, "get_ident"))?;
-        let known = active.contains(&ident)?;
-        Ok(Unregistered {
-            active,
-            ident,
-            known,
-        })
+/// Called by a worker thread as it exits: drops the "Dummy-N" entry its records left in
+/// `threading` (best effort: `threading._active` is CPython's).
+pub(crate) fn worker_exits() {
+    if !REGISTERED.with(Cell::get) {
+        return;
     }
-
-    /// Drops the dummy entry that making the record added.
-    fn forget(self) -> PyResult<()> {
-        if !self.known && self.active.contains(&self.ident)? {
-            self.active.del_item(&self.ident)?;
-        }
-        Ok(())
-    }
+    Python::try_attach(|py| {
+        let forget = || -> PyResult<()> {
+            let threading = py.import(intern!(py, "threading"))?;
+            let active = threading.getattr(intern!(py, "_active"))?;
+            let ident = threading.call_method0(intern!(py, "get_ident"))?;
+            let dummy = threading.getattr(intern!(py, "_DummyThread"))?;
+            if let Ok(thread) = active.get_item(&ident) {
+                if thread.is_instance(&dummy)? {
+                    active.del_item(&ident)?;
+                }
+            }
+            Ok(())
+        };
+        let _ = forget();
+    });
 }
