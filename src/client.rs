@@ -285,6 +285,8 @@ impl Client {
         session.keep_cookies(&reply.set_cookies);
         reply.answer.read(None)?;
         session.logged_in(credentials);
+        // Never log under the session's lock: a log handler may call this client.
+        drop(session);
         log::info!(target: TARGET, "logged in; a new login session started");
         Ok(())
     }
@@ -394,7 +396,7 @@ impl Client {
             Err(Error::Service(Status::NotLoggedIn))
                 if renews && self.renew(generation, deadline)? =>
             {
-                log::debug!(target: TARGET, "retrying {} in the renewed session", call.page());
+                log::debug!(target: TARGET, "retrying the request in the renewed session");
                 self.exchange(call, params, deadline)
                     .0
                     .and_then(|answer| read(&answer))
@@ -430,9 +432,12 @@ impl Client {
                 break;
             }
             if !waited {
+                waited = true;
+                drop(session);
                 log::debug!(target: TARGET, "waiting for another caller's session renewal");
+                session = self.session();
+                continue;
             }
-            waited = true;
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(self.inner.transport.out_of_time());
@@ -459,7 +464,6 @@ impl Client {
         let result = match outcome {
             Ok(()) => {
                 session.logged_in(credentials);
-                log::info!(target: TARGET, "session renewed");
                 Ok(true)
             }
             // Cut short by this call's deadline: as if not tried, so the next call renews.
@@ -475,12 +479,15 @@ impl Client {
                 if let Verdict::DropCredentials = verdict {
                     session.credentials = None;
                 }
-                log::warn!(target: TARGET, "session renewal failed: {error}");
                 Err(error)
             }
         };
         drop(session);
         drop(in_flight);
+        match &result {
+            Ok(_) => log::info!(target: TARGET, "session renewed"),
+            Err(error) => log::warn!(target: TARGET, "session renewal failed: {error}"),
+        }
         result
     }
 

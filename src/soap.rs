@@ -137,7 +137,8 @@ pub(crate) fn envelope(
         let text = match (element, value) {
             ("bNoTechConsole", value) => Cow::Borrowed(bool_text(value)),
             (_, None) => continue,
-            (_, Some(value)) => escape(param, value)?,
+            // Named as the .aspx pages' checks name them (`password`, not `pwd`).
+            (_, Some(value)) => escape(if param == "pwd" { "password" } else { param }, value)?,
         };
         xml.push('<');
         xml.push_str(element);
