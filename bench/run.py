@@ -665,6 +665,13 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
       "client process's user + sys time (getrusage around the loop only) ÷ calls; *sandbox* "
       "is the sandbox's CPU ÷ calls during the same run.")
     w("")
+    if args.variant:
+        w("A/B (`--variant`): " + "; ".join(
+            f"*librescue {v.split('=', 1)[0]} (C)* is the C contender on `{v.split('=', 1)[1]}`"
+            for v in args.variant)
+          + ", in the same rounds as the others (bench/README.md, *A/B of a core change*, "
+          "says what the last full run's variant was and how it was built).")
+        w("")
     if chart:
         w(f"![wall and CPU time per request]({os.path.relpath(chart, os.path.dirname(os.path.abspath(args.out)))})")
         w("")
