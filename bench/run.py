@@ -12,6 +12,7 @@ counted with strace -f -c against nginx (bench/nginx.py), plain HTTP and TLS.
 """
 
 import argparse
+import atexit
 import glob
 import json
 import os
@@ -77,6 +78,7 @@ def contenders(args):
     for variant in args.variant:
         label, path = variant.split("=", 1)
         libdir = tempfile.mkdtemp(prefix="bench-variant-")
+        atexit.register(shutil.rmtree, libdir, True)
         os.symlink(os.path.abspath(path), os.path.join(libdir, "librescue.so.0"))
         all_.append(Contender(f"c-librescue-{label}", f"librescue {label} (C)", "C",
                               [f"{bin_dir}/bench-rescue"], env={"LD_LIBRARY_PATH": libdir}))
