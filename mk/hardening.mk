@@ -10,7 +10,7 @@
 
 .PHONY: fuzz fuzz-deps fuzz-merge load memory soak soak-smoke hardening-lint
 
-FUZZ_TARGETS := response cookies
+FUZZ_TARGETS := response cookies soap
 FUZZ_SECONDS ?= 60
 FUZZ_FOUND := fuzz/target/found
 SOAK_CALLS ?= 100000

@@ -20,6 +20,8 @@ use crate::transport::Call;
 pub(crate) const API_NS: &str = "https://secure.logmeinrescue.com/API/API.asmx";
 const SOAP11_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 const SOAP12_NS: &str = "http://www.w3.org/2003/05/soap-envelope";
+/// How much of a reason an error about an unreadable answer keeps.
+const WHAT_CHARS: usize = 100;
 /// `API.asmx`, relative to the base URL `…/API/`.
 pub(crate) const ENDPOINT: &str = "API.asmx";
 
@@ -220,7 +222,12 @@ pub(crate) enum Body {
 /// Reads an answer of `call` in `version`. [`Error::UnexpectedResponse`] for anything but a
 /// well-formed envelope of that version holding the call's response or a fault.
 pub(crate) fn read(version: Version, call: Call, xml: &str) -> Result<Body, Error> {
-    let bad = |what: &str| Error::unexpected(&format!("not a SOAP answer: {what}"), xml);
+    // `what` may quote the answer (quick-xml's errors name the tags): keep it short, as the
+    // excerpt that follows is.
+    let bad = |what: &str| {
+        let what: String = what.chars().take(WHAT_CHARS).collect();
+        Error::unexpected(&format!("not a SOAP answer: {what}"), xml)
+    };
     let op = operation_or_refusal(call)?;
     let response = format!("{op}Response");
     let result = format!("{op}Result");

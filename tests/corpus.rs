@@ -51,3 +51,8 @@ fn response_corpus() {
 fn cookies_corpus() {
     replay("cookies", rescue::fuzzing::store_cookies);
 }
+
+#[test]
+fn soap_corpus() {
+    replay("soap", rescue::fuzzing::parse_soap_answer);
+}
