@@ -66,7 +66,10 @@ pub fn parse_soap_answer(bytes: &[u8]) {
     };
     for version in [soap::Version::V11, soap::Version::V12] {
         // Only the calls that have a SOAP operation (`_v4` has none: nothing is read).
-        for call in Call::ALL.into_iter().filter(|c| soap::operation(*c).is_some()) {
+        for call in Call::ALL
+            .into_iter()
+            .filter(|c| soap::operation(*c).is_some())
+        {
             match soap::read(version, call, xml) {
                 Ok(soap::Body::Response(answer)) => {
                     let answer = Answer::Soap(answer, Zeroizing::new(xml.to_owned()));
