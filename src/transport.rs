@@ -6,11 +6,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 #[cfg(not(unix))]
 use ureq::unversioned::transport::DefaultConnector;
-use ureq::unversioned::transport::NextTimeout;
-use ureq::{Agent, Proxy, ProxyProtocol};
+use ureq::Agent;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -23,6 +21,11 @@ use crate::soap;
 mod connector;
 #[cfg(unix)]
 mod fork;
+mod proxy;
+mod resolver;
+
+use proxy::{choose_proxy, ProxyInUse};
+use resolver::CachingResolver;
 
 /// The longest answer read. Real answers are a few dozen bytes; the cap keeps a hostile or
 /// broken server from exhausting memory.
@@ -421,94 +424,6 @@ fn is_connect_failure(io: &io::Error) -> bool {
     )
 }
 
-/// A proxy the requests go through, as error messages name it.
-#[derive(Debug)]
-struct ProxyInUse {
-    /// `scheme://host:port`: never the credentials a proxy URL may hold.
-    shown: String,
-    /// The environment variable it came from; `None` for the `proxy` option.
-    env_var: Option<&'static str>,
-}
-
-impl std::fmt::Display for ProxyInUse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.env_var {
-            Some(var) => write!(f, "{} (from {var})", self.shown),
-            None => write!(f, "{} (from the proxy option)", self.shown),
-        }
-    }
-}
-
-/// The environment variables ureq reads a proxy from, in its order: the first that holds a
-/// valid proxy URL wins, whatever the service's scheme.
-const PROXY_ENV_VARS: [&str; 6] = [
-    "ALL_PROXY",
-    "all_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-];
-
-/// The proxy for the service at `base`. An explicit one (`proxy`) is the caller's choice
-/// and applies to every host. One from the environment does not apply to this machine
-/// (`localhost`, 127.0.0.0/8, `::1`: a proxy would reach its own loopback, not ours), nor
-/// to a host that `NO_PROXY` lists, nor when it is a SOCKS proxy (not built in: ureq
-/// ignores those from the environment and connects directly).
-fn choose_proxy(explicit: Option<&str>, base: &str) -> Result<Option<(Proxy, ProxyInUse)>, Error> {
-    if let Some(url) = explicit {
-        let proxy =
-            Proxy::new(url).map_err(|_| Error::invalid("proxy", "not a valid proxy URL"))?;
-        if !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
-            return Err(Error::invalid(
-                "proxy",
-                "only http:// and https:// proxies are supported",
-            ));
-        }
-        let via = ProxyInUse {
-            shown: shown_proxy(&proxy),
-            env_var: None,
-        };
-        return Ok(Some((proxy, via)));
-    }
-    let target: ureq::http::Uri = base
-        .parse()
-        .map_err(|_| Error::invalid("base_url", "not a valid URL"))?;
-    if target.host().is_some_and(is_loopback) {
-        return Ok(None);
-    }
-    // ureq's own reading, which also takes NO_PROXY; then which variable gave it.
-    let Some(proxy) = Proxy::try_from_env() else {
-        return Ok(None);
-    };
-    if proxy.is_no_proxy(&target)
-        || !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https)
-    {
-        return Ok(None);
-    }
-    let env_var = PROXY_ENV_VARS.into_iter().find(|var| {
-        std::env::var(var)
-            .ok()
-            .and_then(|value| Proxy::new(&value).ok())
-            .is_some_and(|found| found.uri() == proxy.uri())
-    });
-    let via = ProxyInUse {
-        shown: shown_proxy(&proxy),
-        // Only if the environment changed in between; still never shows credentials.
-        env_var: Some(env_var.unwrap_or("the environment")),
-    };
-    Ok(Some((proxy, via)))
-}
-
-/// `scheme://host:port` of a proxy, without its user name and password.
-fn shown_proxy(proxy: &Proxy) -> String {
-    let scheme = match proxy.protocol() {
-        ProxyProtocol::Https => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{}:{}", proxy.host(), proxy.port())
-}
-
 /// The answer's text: it must be UTF-8 (the service's charset is not documented).
 pub(crate) fn decode_body(bytes: Vec<u8>) -> Result<String, Error> {
     String::from_utf8(bytes)
@@ -523,62 +438,6 @@ struct BaseUrl {
     origin: String,
     /// Plain `http://` to a host other than this machine.
     clear_text_off_machine: bool,
-}
-
-/// How long a resolved address is reused: libcurl's default DNS cache time.
-const DNS_CACHE_TTL: Duration = Duration::from_secs(60);
-
-/// ureq's resolver with a one-entry cache. ureq resolves the host before it looks for a
-/// pooled connection, on every call, and with a timeout set it does so on a new thread:
-/// uncached, each call paid a thread spawn and a getaddrinfo() (64 µs of 115 µs CPU per
-/// call on loopback; a DNS query per call against the real service). Like libcurl's DNS
-/// cache, an answer is reused for a minute; failures are not cached.
-#[derive(Debug, Default)]
-struct CachingResolver {
-    last: std::sync::Mutex<Option<CachedAddrs>>,
-}
-
-#[derive(Debug)]
-struct CachedAddrs {
-    scheme: String,
-    authority: String,
-    at: std::time::Instant,
-    addrs: ResolvedSocketAddrs,
-}
-
-impl Resolver for CachingResolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let scheme = uri.scheme_str().unwrap_or_default();
-        let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
-        let cached = |entry: &CachedAddrs| {
-            entry.scheme == scheme
-                && entry.authority == authority
-                && entry.at.elapsed() < DNS_CACHE_TTL
-        };
-        if let Some(entry) = self.lock().as_ref().filter(|entry| cached(entry)) {
-            return Ok(entry.addrs.clone());
-        }
-        let addrs = DefaultResolver::default().resolve(uri, config, timeout)?;
-        *self.lock() = Some(CachedAddrs {
-            scheme: scheme.to_owned(),
-            authority: authority.to_owned(),
-            at: std::time::Instant::now(),
-            addrs: addrs.clone(),
-        });
-        Ok(addrs)
-    }
-}
-
-impl CachingResolver {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<CachedAddrs>> {
-        // The entry is replaced whole, so a poisoned lock still holds a usable value.
-        self.last.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 /// Checks the base URL.
