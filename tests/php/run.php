@@ -16,10 +16,7 @@ use Rescue\Library;
 use Rescue\RescueException;
 use Rescue\Status;
 
-error_reporting(E_ALL);
-set_error_handler(static function (int $severity, string $message, string $file, int $line): bool {
-    throw new ErrorException($message, 0, $severity, $file, $line);
-});
+require __DIR__ . '/harness.php';
 
 $root = dirname(__DIR__, 2);
 require $root . '/bindings/php/rescue.php';
@@ -39,40 +36,7 @@ const AUTHCODES = [
     'error' => 'ehfx9wfix2hhtqjscgdvqklahfzy8hpo',
 ];
 
-// ===== tiny harness =====
-
-$passed = 0;
-$failed = 0;
-$currentTest = '';
-
-function check(bool $ok, string $what): void
-{
-    global $passed, $failed, $currentTest;
-    if ($ok) {
-        $passed++;
-        return;
-    }
-    $failed++;
-    echo "FAIL [{$currentTest}] {$what}\n";
-}
-
-function same($expected, $actual, string $what): void
-{
-    check($expected === $actual, $what . ': expected ' . var_export($expected, true) . ', got ' . var_export($actual, true));
-}
-
-function test(string $name, callable $body): void
-{
-    global $failed, $currentTest;
-    $currentTest = $name;
-    try {
-        $body();
-    } catch (Throwable $e) {
-        $failed++;
-        echo "FAIL [{$name}] uncaught " . get_class($e) . ': ' . $e->getMessage()
-            . ' at ' . basename($e->getFile()) . ':' . $e->getLine() . "\n";
-    }
-}
+// ===== tiny harness: tests/php/harness.php =====
 
 /** Runs `$call`, which must throw RescueException `$status`; returns it. */
 function expectStatus(string $status, int $code, callable $call, string $what): ?RescueException

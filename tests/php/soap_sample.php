@@ -12,10 +12,7 @@
 
 declare(strict_types=1);
 
-error_reporting(E_ALL);
-set_error_handler(static function (int $severity, string $message, string $file, int $line): bool {
-    throw new ErrorException($message, 0, $severity, $file, $line);
-});
+require __DIR__ . '/harness.php';
 
 const NS = 'https://secure.logmeinrescue.com/API/API.asmx';
 const PASSWORD = 'sandbox';
@@ -29,40 +26,7 @@ if (!extension_loaded('soap')) {
     exit(1);
 }
 
-// ===== tiny harness =====
-
-$passed = 0;
-$failed = 0;
-$currentTest = '';
-
-function check(bool $ok, string $what): void
-{
-    global $passed, $failed, $currentTest;
-    if ($ok) {
-        $passed++;
-        return;
-    }
-    $failed++;
-    echo "FAIL [{$currentTest}] {$what}\n";
-}
-
-function same($expected, $actual, string $what): void
-{
-    check($expected === $actual, $what . ': expected ' . var_export($expected, true) . ', got ' . var_export($actual, true));
-}
-
-function test(string $name, callable $body): void
-{
-    global $failed, $currentTest;
-    $currentTest = $name;
-    try {
-        $body();
-    } catch (Throwable $e) {
-        $failed++;
-        echo "FAIL [{$name}] uncaught " . get_class($e) . ': ' . $e->getMessage()
-            . ' at ' . basename($e->getFile()) . ':' . $e->getLine() . "\n";
-    }
-}
+// ===== tiny harness: tests/php/harness.php =====
 
 /** Runs `$call`, which must throw a SoapFault; returns it. */
 function expectSoapFault(callable $call, string $what): ?SoapFault
