@@ -215,15 +215,21 @@ fn a_failing_login_page_is_retried_once_per_backoff_step() {
 
 // ===== one deadline per call =====
 
-#[test]
-fn a_renewal_that_does_not_fit_ends_in_timeout_within_the_deadline() {
-    let sandbox = sandbox();
-    let timeout = Duration::from_millis(1000);
-    let client = client_for(&sandbox.fault_url("slow-700"), timeout)
+/// A client of the `fault` path with `timeout`, logged in, whose session has just ended.
+fn after_session_end(sandbox: &Sandbox, fault: &str, timeout: Duration) -> Client {
+    let client = client_for(&sandbox.fault_url(fault), timeout)
         .build()
         .unwrap();
     client.login(TECH, PASSWORD).unwrap();
     sandbox.expire_sessions();
+    client
+}
+
+#[test]
+fn a_renewal_that_does_not_fit_ends_in_timeout_within_the_deadline() {
+    let sandbox = sandbox();
+    let timeout = Duration::from_millis(1000);
+    let client = after_session_end(&sandbox, "slow-700", timeout);
     let started = Instant::now();
     let error = client.request_lens_pin(&PinRequest::new()).unwrap_err();
     let took = started.elapsed();
@@ -241,11 +247,7 @@ fn a_renewal_that_does_not_fit_ends_in_timeout_within_the_deadline() {
 #[test]
 fn a_renewal_that_fits_in_the_deadline_succeeds() {
     let sandbox = sandbox();
-    let client = client_for(&sandbox.fault_url("slow-300"), Duration::from_millis(2500))
-        .build()
-        .unwrap();
-    client.login(TECH, PASSWORD).unwrap();
-    sandbox.expire_sessions();
+    let client = after_session_end(&sandbox, "slow-300", Duration::from_millis(2500));
     client.request_lens_pin(&PinRequest::new()).unwrap();
     assert_eq!(logins(&sandbox, "OK"), 2);
 }
@@ -254,11 +256,7 @@ fn a_renewal_that_fits_in_the_deadline_succeeds() {
 fn callers_waiting_for_a_slow_renewal_return_by_their_own_deadline() {
     let sandbox = sandbox();
     let timeout = Duration::from_millis(1000);
-    let client = client_for(&sandbox.fault_url("slow-700"), timeout)
-        .build()
-        .unwrap();
-    client.login(TECH, PASSWORD).unwrap();
-    sandbox.expire_sessions();
+    let client = after_session_end(&sandbox, "slow-700", timeout);
     let barrier = Barrier::new(THREADS);
     let outcomes: Vec<(Result<rescue::Pin, Error>, Duration)> = thread::scope(|scope| {
         let workers: Vec<_> = (0..THREADS)
