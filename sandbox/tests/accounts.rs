@@ -4,18 +4,6 @@ mod common;
 
 use common::*;
 
-const ALL: [(&str, &str); 9] = [
-    ("tech@sandbox.test", TECH_CODE),
-    ("offline@sandbox.test", OFFLINE_CODE),
-    ("admin@sandbox.test", ADMIN_CODE),
-    ("nolens@sandbox.test", NOLENS_CODE),
-    ("nopins@sandbox.test", NOPINS_CODE),
-    ("deleted@sandbox.test", DELETED_CODE),
-    ("disabled@sandbox.test", DISABLED_CODE),
-    ("error@sandbox.test", ERROR_CODE),
-    ("iprestricted@sandbox.test", IPRESTRICTED_CODE),
-];
-
 /// Expected (login, requestAuthCode, Lens PIN, desktop PIN, Lens PIN with notechconsole=1).
 fn expected(email: &str) -> [&'static str; 5] {
     match email {
@@ -84,7 +72,7 @@ fn check(answer: &str, expected: &str, code: &str) {
 fn every_account_with_a_login_session(post: bool) {
     let sandbox = sandbox();
     let base = sandbox.base_url();
-    for (email, code) in ALL {
+    for (email, code) in ACCOUNTS {
         let want = expected(email);
         let mut client = Client::new();
         let login = client.call(
@@ -145,7 +133,7 @@ fn every_account_with_a_login_session_by_post() {
 fn every_account_with_its_authcode(post: bool) {
     let sandbox = sandbox();
     let base = sandbox.base_url();
-    for (email, code) in ALL {
+    for (email, code) in ACCOUNTS {
         let mut want = expected(email);
         match email {
             "deleted@sandbox.test" => want[2..].fill("USER_IS_DELETED"),

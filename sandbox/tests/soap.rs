@@ -328,18 +328,6 @@ fn soap_word(word: &str) -> &'static str {
     }
 }
 
-const ACCOUNTS: [(&str, &str); 9] = [
-    ("tech@sandbox.test", TECH_CODE),
-    ("offline@sandbox.test", OFFLINE_CODE),
-    ("admin@sandbox.test", ADMIN_CODE),
-    ("nolens@sandbox.test", NOLENS_CODE),
-    ("nopins@sandbox.test", NOPINS_CODE),
-    ("deleted@sandbox.test", DELETED_CODE),
-    ("disabled@sandbox.test", DISABLED_CODE),
-    ("error@sandbox.test", ERROR_CODE),
-    ("iprestricted@sandbox.test", IPRESTRICTED_CODE),
-];
-
 /// Each account's PIN operations answer over SOAP what the pages answer, in the shared
 /// `requestPINCode_` enum, and every word is one the WSDL declares for that operation.
 #[test]

@@ -17,6 +17,19 @@ pub const DISABLED_CODE: &str = "8tdidic9u8zhv6uv4il90jp97w1vn8b4";
 pub const ERROR_CODE: &str = "ehfx9wfix2hhtqjscgdvqklahfzy8hpo";
 pub const IPRESTRICTED_CODE: &str = "g7qlp2xw9vdk4mzr1sbt8ycn0hfa6eju";
 
+/// Every built-in account with its authcode, in the order of the built-in table.
+pub const ACCOUNTS: [(&str, &str); 9] = [
+    ("tech@sandbox.test", TECH_CODE),
+    ("offline@sandbox.test", OFFLINE_CODE),
+    ("admin@sandbox.test", ADMIN_CODE),
+    ("nolens@sandbox.test", NOLENS_CODE),
+    ("nopins@sandbox.test", NOPINS_CODE),
+    ("deleted@sandbox.test", DELETED_CODE),
+    ("disabled@sandbox.test", DISABLED_CODE),
+    ("error@sandbox.test", ERROR_CODE),
+    ("iprestricted@sandbox.test", IPRESTRICTED_CODE),
+];
+
 /// A sandbox without the poll-rate limit, so tests can request PINs back to back.
 pub fn sandbox() -> Sandbox {
     Sandbox::start(Config {
