@@ -8,6 +8,7 @@ use crate::cookies::Jar;
 use crate::encoding::Transport;
 use crate::error::Error;
 use crate::events::TARGET;
+use crate::interrupt;
 use crate::invitation::{LensInvitation, LensPin};
 use crate::pin::Pin;
 use crate::renewal::{Renewal, Verdict, DEFAULT_LIMIT_COOLDOWN};
@@ -442,11 +443,18 @@ impl Client {
             if left.is_zero() {
                 return Err(self.inner.transport.out_of_time());
             }
-            session = shared
+            // An armed call (interrupt.rs) wakes every slice to run its check.
+            let slice = interrupt::slice(Some(left)).unwrap_or(left);
+            let (guard, waited_out) = shared
                 .renewal_ended
-                .wait_timeout(session, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+                .wait_timeout(session, slice)
+                .unwrap_or_else(|e| e.into_inner());
+            session = guard;
+            if waited_out.timed_out() {
+                drop(session);
+                interrupt::check()?;
+                session = self.session();
+            }
         }
         let Some(credentials) = session.credentials.clone() else {
             return Ok(false);
@@ -466,7 +474,8 @@ impl Client {
                 session.logged_in(credentials);
                 Ok(true)
             }
-            // Cut short by this call's deadline: as if not tried, so the next call renews.
+            // Cut short by this call's deadline (or its caller's interrupt check, which
+            // ends it as a timeout): as if not tried, so the next call renews.
             Err(error @ Error::Timeout(_)) => Err(error),
             // The application logged in or out meanwhile; this outcome is stale.
             Err(error) if session.generation != generation => Err(error),
@@ -486,6 +495,9 @@ impl Client {
         drop(in_flight);
         match &result {
             Ok(_) => log::info!(target: TARGET, "session renewed"),
+            Err(_) if interrupt::fired() => {
+                log::debug!(target: TARGET, "session renewal interrupted by the caller; forgotten")
+            }
             Err(error) => log::warn!(target: TARGET, "session renewal failed: {error}"),
         }
         result

@@ -71,6 +71,16 @@ impl<'a> Exchange<'a> {
     }
 
     pub(crate) fn failed(&self, error: &Error, elapsed: Duration) {
+        if crate::interrupt::fired() {
+            // Not a failure of the service's: the caller stopped it (Python's Ctrl-C).
+            debug!(
+                target: TARGET,
+                "{} interrupted by the caller after {} µs",
+                self.name(),
+                elapsed.as_micros()
+            );
+            return;
+        }
         // The core's error texts never hold a secret (src/error.rs).
         warn!(
             target: TARGET,

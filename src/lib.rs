@@ -28,6 +28,7 @@ pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod interrupt;
 mod invitation;
 mod pin;
 #[cfg(feature = "python")]

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::events;
+use crate::interrupt::{self, Interrupted};
 use crate::response::Answer;
 use crate::secret::Secret;
 use crate::soap;
@@ -169,7 +170,16 @@ impl Transport {
         let what = events::Exchange::new(call, self.transport, &self.origin);
         what.sent(params, self.proxy.is_some());
         let started = Instant::now();
-        let reply = self.send_once(call, params, cookie, deadline);
+        let reply = self
+            .send_once(call, params, cookie, deadline)
+            .map_err(|error| {
+                // However ureq wrapped it: the caller's interrupt check stopped the exchange.
+                if interrupt::fired() {
+                    Interrupted.into()
+                } else {
+                    error
+                }
+            });
         match &reply {
             Ok(reply) => what.answered(&reply.answer, started.elapsed()),
             Err(error) => what.failed(error, started.elapsed()),

@@ -15,7 +15,10 @@
 //! - holds what ureq writes until it first waits for input (HTTP/1.1: after the whole
 //!   request), then sends it in one write: head and body, and under TLS every record of it
 //!   (ureq's rustls layer writes through this transport), the handshake's last flight too;
-//! - frees its buffers when the connection goes back to the pool.
+//! - frees its buffers when the connection goes back to the pool;
+//! - for a call that armed an interrupt check (`crate::interrupt`: Python's main thread),
+//!   waits in slices and runs the check between them and whenever a signal interrupts a
+//!   read, a write or a connect, which it makes itself then (std's retries `EINTR`).
 //!
 //! Everything above it is ureq's: CONNECT proxies (whose connection to the proxy is this
 //! transport again), rustls, the pool. The rustls layer keeps its own ureq buffers (the
@@ -33,6 +36,8 @@ use ureq::unversioned::transport::{
     RustlsConnector, ShutdownHandle, Transport,
 };
 use ureq::Timeout;
+
+use crate::interrupt;
 
 /// How far a socket timeout already in force may exceed what is left of the deadline
 /// before it is set again: the most a call can overrun its timeout by.
@@ -103,16 +108,21 @@ fn connect(details: &ConnectionDetails) -> Result<TcpStream, ureq::Error> {
     let addrs: Vec<SocketAddr> = details.addrs.iter().copied().collect();
     let mut last = None;
     for (i, addr) in addrs.iter().enumerate() {
-        let attempt = match budget {
-            None => TcpStream::connect(addr),
+        let share = match budget {
+            None => None,
             Some(budget) => {
                 let left = budget.saturating_sub(started.elapsed());
                 if left.is_zero() {
                     return Err(ureq::Error::Timeout(details.timeout.reason));
                 }
                 let share = if i + 1 == addrs.len() { left } else { left / 2 };
-                TcpStream::connect_timeout(addr, share.max(Duration::from_millis(10)))
+                Some(share.max(Duration::from_millis(10)))
             }
+        };
+        let attempt = match share {
+            _ if interrupt::armed() => connect_in_slices(addr, share),
+            None => TcpStream::connect(addr),
+            Some(share) => TcpStream::connect_timeout(addr, share),
         };
         match attempt {
             Ok(stream) => return Ok(stream),
@@ -140,6 +150,75 @@ fn connect(details: &ConnectionDetails) -> Result<TcpStream, ureq::Error> {
     }))
 }
 
+/// `TcpStream::connect_timeout` for an armed call (`interrupt.rs`): std's retries a wait
+/// that a signal interrupts and can't be cut short, so this one waits in slices and runs
+/// the check between them.
+fn connect_in_slices(addr: &SocketAddr, timeout: Option<Duration>) -> io::Result<TcpStream> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    // Close-on-exec, as std's sockets are.
+    let socket = Socket::new(
+        Domain::for_address(*addr),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    socket.set_nonblocking(true)?;
+    match socket.connect(&(*addr).into()) {
+        Ok(()) => {}
+        // In progress; one a signal interrupted goes on too (POSIX), so it is waited for.
+        Err(e)
+            if e.raw_os_error() == Some(libc::EINPROGRESS)
+                || e.kind() == io::ErrorKind::Interrupted =>
+        {
+            let until = timeout.map(|timeout| Instant::now() + timeout);
+            while !connected(&socket, until)? {}
+        }
+        Err(e) => return Err(e),
+    }
+    socket.set_nonblocking(false)?;
+    Ok(socket.into())
+}
+
+/// One slice of waiting for a connect in progress: `Ok(true)` once connected, `Ok(false)`
+/// to wait again (the check passed).
+fn connected(socket: &socket2::Socket, until: Option<Instant>) -> io::Result<bool> {
+    let left = until.map(|at| at.saturating_duration_since(Instant::now()));
+    if left.is_some_and(|left| left.is_zero()) {
+        return Err(io::ErrorKind::TimedOut.into());
+    }
+    let slice = interrupt::slice(left).unwrap_or(interrupt::SLICE);
+    // Rounded up: a 0 ms poll would spin through the last milliseconds.
+    let millis = i32::try_from(slice.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+    let mut fd = libc::pollfd {
+        fd: socket.as_raw_fd(),
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one pollfd, which lives across the call.
+    let ready = unsafe { libc::poll(&mut fd, 1, millis) };
+    if ready < 0 {
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    if ready <= 0 {
+        // The slice passed, or a signal came: its handler may want the call to stop.
+        interrupt::check()?;
+        return Ok(false);
+    }
+    // Writable: connected, or failed with the reason in SO_ERROR.
+    if let Some(e) = socket.take_error()? {
+        return Err(e);
+    }
+    if fd.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            "the connection failed with no error reported",
+        ));
+    }
+    Ok(true)
+}
+
 fn is_address_specific(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -149,6 +228,13 @@ fn is_address_specific(e: &io::Error) -> bool {
             | io::ErrorKind::NetworkDown
             | io::ErrorKind::AddrNotAvailable
     )
+}
+
+/// Which of a socket's two timeouts.
+#[derive(Clone, Copy)]
+enum Way {
+    Read,
+    Write,
 }
 
 struct LeanTcp {
@@ -197,27 +283,25 @@ fn timed_out(e: &io::Error) -> bool {
 }
 
 impl LeanTcp {
-    /// Sends the held output in one write (`write_all` loops only on a short write).
+    /// Sends the held output in one write (more only after a short write).
     fn send(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let held = self.buffers.held;
         if held == 0 {
             return Ok(());
         }
         let timeout = timeout.for_write();
-        let wanted = deadline(&timeout).map(|at| at.saturating_duration_since(Instant::now()));
-        if wanted.is_some_and(|left| left.is_zero()) {
-            return Err(ureq::Error::Timeout(timeout.reason));
-        }
-        if must_set(self.write_timeout, wanted) {
-            self.stream.set_write_timeout(wanted)?;
-            self.write_timeout = wanted;
-        }
+        let until = deadline(&timeout);
         self.buffers.held = 0;
-        match (&*self.stream).write_all(&self.buffers.output[..held]) {
-            Ok(()) => Ok(()),
-            Err(e) if timed_out(&e) => Err(ureq::Error::Timeout(timeout.reason)),
-            Err(e) => Err(e.into()),
+        let mut sent = 0;
+        while sent < held {
+            let wanted = self.wait_for(until, timeout.reason, Way::Write)?;
+            match (&*self.stream).write(&self.buffers.output[sent..held]) {
+                Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero).into()),
+                Ok(n) => sent += n,
+                Err(e) => self.waited(e, wanted, timeout.reason, Way::Write)?,
+            }
         }
+        Ok(())
     }
 
     /// One read into the input buffer within `timeout`.
@@ -225,25 +309,70 @@ impl LeanTcp {
         let timeout = timeout.for_read();
         let until = deadline(&timeout);
         loop {
-            let left = until.map(|at| at.saturating_duration_since(Instant::now()));
-            if left.is_some_and(|left| left.is_zero()) {
-                return Err(ureq::Error::Timeout(timeout.reason));
-            }
-            if must_set(self.read_timeout, left) {
-                self.stream.set_read_timeout(left)?;
-                self.read_timeout = left;
-            }
+            let wanted = self.wait_for(until, timeout.reason, Way::Read)?;
             let buf = self.buffers.input_append_buf();
             match (&*self.stream).read(buf) {
                 Ok(n) => return Ok(n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                // A timeout shorter than the deadline expired: set what is left, read again.
-                Err(e) if timed_out(&e) && left.is_some() => {
-                    self.read_timeout = Some(Duration::MAX)
-                }
-                Err(e) if timed_out(&e) => return Err(ureq::Error::Timeout(timeout.reason)),
-                Err(e) => return Err(e.into()),
+                Err(e) => self.waited(e, wanted, timeout.reason, Way::Read)?,
             }
+        }
+    }
+
+    /// The socket timeout in force for `way`.
+    fn timeout_of(&mut self, way: Way) -> &mut Option<Duration> {
+        match way {
+            Way::Read => &mut self.read_timeout,
+            Way::Write => &mut self.write_timeout,
+        }
+    }
+
+    /// Before a read or write that must end by `until`: sets the socket timeout it needs,
+    /// if the one in force could overrun, and returns it. An armed call (`interrupt.rs`)
+    /// waits in slices.
+    fn wait_for(
+        &mut self,
+        until: Option<Instant>,
+        reason: Timeout,
+        way: Way,
+    ) -> Result<Option<Duration>, ureq::Error> {
+        let left = until.map(|at| at.saturating_duration_since(Instant::now()));
+        if left.is_some_and(|left| left.is_zero()) {
+            return Err(ureq::Error::Timeout(reason));
+        }
+        let wanted = interrupt::slice(left);
+        if must_set(*self.timeout_of(way), wanted) {
+            match way {
+                Way::Read => self.stream.set_read_timeout(wanted)?,
+                Way::Write => self.stream.set_write_timeout(wanted)?,
+            }
+            *self.timeout_of(way) = wanted;
+        }
+        Ok(wanted)
+    }
+
+    /// After a read or write failed with `e`, `wanted` having been set for it: `Ok` to try
+    /// again, or the error that ends the call.
+    fn waited(
+        &mut self,
+        e: io::Error,
+        wanted: Option<Duration>,
+        reason: Timeout,
+        way: Way,
+    ) -> Result<(), ureq::Error> {
+        match e.kind() {
+            // A signal: its handler may want the call to stop (armed calls only).
+            io::ErrorKind::Interrupted => Ok(interrupt::check()?),
+            _ if timed_out(&e) && wanted.is_some() => {
+                // A timeout shorter than the deadline expired (a slice, or one left by an
+                // earlier call): set it anew next time, if it isn't what is wanted.
+                let current = self.timeout_of(way);
+                if *current != wanted {
+                    *current = Some(Duration::MAX);
+                }
+                Ok(interrupt::check()?)
+            }
+            _ if timed_out(&e) => Err(ureq::Error::Timeout(reason)),
+            _ => Err(e.into()),
         }
     }
 

@@ -1,6 +1,8 @@
 //! ureq's resolver with a one-entry cache.
 
-use std::time::Duration;
+use std::io;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
@@ -22,7 +24,7 @@ pub(super) struct CachingResolver {
 struct CachedAddrs {
     scheme: String,
     authority: String,
-    at: std::time::Instant,
+    at: Instant,
     addrs: ResolvedSocketAddrs,
 }
 
@@ -43,14 +45,58 @@ impl Resolver for CachingResolver {
         if let Some(entry) = self.lock().as_ref().filter(|entry| cached(entry)) {
             return Ok(entry.addrs.clone());
         }
-        let addrs = DefaultResolver::default().resolve(uri, config, timeout)?;
+        let addrs = if crate::interrupt::armed() {
+            resolve_in_slices(uri, config, timeout)?
+        } else {
+            DefaultResolver::default().resolve(uri, config, timeout)?
+        };
         *self.lock() = Some(CachedAddrs {
             scheme: scheme.to_owned(),
             authority: authority.to_owned(),
-            at: std::time::Instant::now(),
+            at: Instant::now(),
             addrs: addrs.clone(),
         });
         Ok(addrs)
+    }
+}
+
+/// ureq's lookup for an armed call (`interrupt.rs`): on a thread of its own, as ureq's
+/// does when a timeout is set, waited for in slices with the check run between them.
+/// getaddrinfo() can't be cut short, so a lookup the call gave up on ends on its thread
+/// (within the resolver's own timeouts) and its answer is dropped.
+fn resolve_in_slices(
+    uri: &ureq::http::Uri,
+    config: &ureq::config::Config,
+    timeout: NextTimeout,
+) -> Result<ResolvedSocketAddrs, ureq::Error> {
+    let until = (!timeout.after.is_not_happening())
+        .then(|| Instant::now().checked_add(*timeout.after))
+        .flatten();
+    let (uri, config) = (uri.clone(), config.clone());
+    let (answer, answered) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("rescue-dns".into())
+        .spawn(move || {
+            let untimed = NextTimeout::default();
+            answer
+                .send(DefaultResolver::default().resolve(&uri, &config, untimed))
+                .ok()
+        })?;
+    loop {
+        let left = until.map(|at| at.saturating_duration_since(Instant::now()));
+        if left.is_some_and(|left| left.is_zero()) {
+            return Err(ureq::Error::Timeout(timeout.reason));
+        }
+        let slice = crate::interrupt::slice(left).unwrap_or(crate::interrupt::SLICE);
+        match answered.recv_timeout(slice) {
+            Ok(addrs) => return addrs,
+            Err(RecvTimeoutError::Timeout) => crate::interrupt::check()?,
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(ureq::Error::Io(io::Error::other(
+                    "the DNS lookup's thread died",
+                )))
+            }
+        }
     }
 }
 
