@@ -8,15 +8,25 @@ import os
 from types import TracebackType
 from typing import Callable, Optional, Type, TypeVar, Union
 
-from ._rescue import Client, LensPin
+from ._rescue import Client, LensPin, _call_cancellable, _Cancel
 
 T = TypeVar("T")
 
 
-def _in_thread(call: Callable[[], T]) -> "asyncio.Future[T]":
+async def _in_thread(call: Callable[[], T]) -> T:
     # The loop's default executor, as asyncio.to_thread uses: the application sizes it
     # (loop.set_default_executor). The call releases the GIL while it waits.
-    return asyncio.get_running_loop().run_in_executor(None, call)
+    cancel = _Cancel()
+    running = asyncio.get_running_loop().run_in_executor(
+        None, functools.partial(_call_cancellable, cancel, call)
+    )
+    try:
+        return await running
+    except asyncio.CancelledError:
+        # Not waiting for a thread any more (that is cancelled with the await): the call
+        # underneath stops at its next wait, within 50 ms, as Ctrl-C stops a call.
+        cancel.set()
+        raise
 
 
 class AsyncClient:
@@ -24,11 +34,11 @@ class AsyncClient:
     :class:`Client`, each a coroutine that runs the blocking call on a thread of the event
     loop's default executor (with the GIL released while it waits), so the loop goes on.
 
-    Cancelling an awaited call returns at once (``CancelledError``). A call already sent
-    finishes on its thread within ``timeout`` and its result is dropped (a PIN it obtained
-    goes nowhere; a ``login`` still starts the session, which the client then uses); a call
-    still waiting for a thread is never sent. The client and its login session stay
-    consistent and usable at once.
+    Cancelling an awaited call returns at once (``CancelledError``), and the call
+    underneath stops on its thread within 50 ms, as if its timeout had passed: its
+    connection is closed, a ``login`` is as if never called, a session renewal is
+    forgotten; a call still waiting for a thread is never sent. The client and its login
+    session stay consistent and usable at once.
 
     ``async with`` logs out on exit when logged in, as :class:`Client`'s ``with`` does.
     """

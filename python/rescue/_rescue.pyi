@@ -1,7 +1,7 @@
 # The compiled half of the `rescue` package (src/python/). Private: import `rescue`.
 import os
 from types import TracebackType
-from typing import Dict, Optional, Tuple, Type, Union, final
+from typing import Callable, Dict, Optional, Tuple, Type, TypeVar, Union, final
 
 from typing_extensions import Self
 
@@ -15,7 +15,12 @@ __all__ = [
     "JOIN_URL_PREFIX",
     "TRACE",
     "_refresh_log_level",
+    "_set_interrupt_check",
+    "_Cancel",
+    "_call_cancellable",
 ]
+
+_T = TypeVar("_T")
 
 VERSION: str
 DEFAULT_BASE_URL: str
@@ -25,6 +30,13 @@ TRACE: int
 
 def join_url(pin: str) -> str: ...
 def _refresh_log_level(watched: bool) -> None: ...
+def _set_interrupt_check(enabled: bool) -> bool: ...
+@final
+class _Cancel:
+    def __init__(self) -> None: ...
+    def set(self) -> None: ...
+
+def _call_cancellable(cancel: _Cancel, call: Callable[[], _T]) -> _T: ...
 @final
 class LensPin:
     @property

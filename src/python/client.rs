@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
@@ -24,8 +23,9 @@ use crate::status::Status;
 /// A client of the LogMeIn Rescue API.
 ///
 /// One client may be shared by many threads; every call releases the GIL while it waits
-/// for the service. Ctrl-C stops a call at once with `KeyboardInterrupt`, and so does a
-/// signal handler that raises; the interrupted call ends in the background within `timeout`.
+/// for the service. On the main thread, Ctrl-C stops a call at once with
+/// `KeyboardInterrupt`, and so does a signal handler that raises: the call ends there,
+/// as if its timeout had passed, and the client stays usable.
 /// Used as a context manager, it logs out on exit when it is logged in.
 #[pyclass(frozen, module = "rescue", name = "Client")]
 pub(crate) struct Client {
@@ -34,9 +34,8 @@ pub(crate) struct Client {
     base_url: String,
     transport: Transport,
     /// Whether the last `login()` succeeded and no `logout()` followed, so that leaving a
-    /// `with` block knows whether there is a session to end. Shared with the call, which
-    /// sets it even when Ctrl-C abandoned the `login()` that started it.
-    logged_in: Arc<AtomicBool>,
+    /// `with` block knows whether there is a session to end.
+    logged_in: AtomicBool,
 }
 
 #[pymethods]
@@ -127,7 +126,7 @@ impl Client {
             core,
             base_url,
             transport,
-            logged_in: Arc::new(AtomicBool::new(false)),
+            logged_in: AtomicBool::new(false),
         })
     }
 
@@ -141,20 +140,15 @@ impl Client {
     ) -> PyResult<()> {
         let email = secret(py, "email", email)?;
         let password = secret(py, "password", password)?;
-        let (core, logged_in) = (self.core.clone(), Arc::clone(&self.logged_in));
-        blocking(py, move || {
-            core.login(&email, &password)?;
-            logged_in.store(true, Ordering::SeqCst);
-            Ok(())
-        })?
-        .map_err(|e| to_py_err(py, &e))
+        blocking(py, || self.core.login(&email, &password))?.map_err(|e| to_py_err(py, &e))?;
+        self.logged_in.store(true, Ordering::SeqCst);
+        Ok(())
     }
 
     /// `logout.aspx`: ends the login session and forgets the credentials that renew it.
     fn logout(&self, py: Python<'_>) -> PyResult<()> {
         self.logged_in.store(false, Ordering::SeqCst);
-        let core = self.core.clone();
-        blocking(py, move || core.logout())?.map_err(|e| to_py_err(py, &e))
+        blocking(py, || self.core.logout())?.map_err(|e| to_py_err(py, &e))
     }
 
     /// `requestAuthCode.aspx`: the account's secret authcode. Keep it secret.
@@ -166,10 +160,10 @@ impl Client {
     ) -> PyResult<String> {
         let email = secret(py, "email", email)?;
         let password = secret(py, "password", password)?;
-        let core = self.core.clone();
-        // Zeroed if Ctrl-C abandoned the call and nobody takes it.
-        blocking(py, move || {
-            core.request_auth_code(&email, &password)
+        // Zeroed if it is dropped rather than handed to Python (an exception instead).
+        blocking(py, || {
+            self.core
+                .request_auth_code(&email, &password)
                 .map(Zeroizing::new)
         })?
         .map(|mut code| std::mem::take(&mut *code))
@@ -196,8 +190,7 @@ impl Client {
             cfield0, cfield1, cfield2, cfield3, cfield4, cfield5, tracking0,
         ];
         let request = pin_request(py, fields, notechconsole, authcode)?;
-        let core = self.core.clone();
-        blocking(py, move || core.request_lens_pin(&request))?
+        blocking(py, || self.core.request_lens_pin(&request))?
             .map(String::from)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -239,9 +232,8 @@ impl Client {
         if let Some(node_id) = node_id {
             invitation = invitation.node_id(node_id_text(py, node_id)?);
         }
-        let core = self.core.clone();
-        blocking(py, move || {
-            core.request_lens_pin_invite(&request, &invitation)
+        blocking(py, || {
+            self.core.request_lens_pin_invite(&request, &invitation)
         })?
         .map(LensPin::from)
         .map_err(|e| to_py_err(py, &e))
@@ -267,8 +259,7 @@ impl Client {
             cfield0, cfield1, cfield2, cfield3, cfield4, cfield5, tracking0,
         ];
         let request = pin_request(py, fields, notechconsole, authcode)?;
-        let core = self.core.clone();
-        blocking(py, move || core.request_pin(&request))?
+        blocking(py, || self.core.request_pin(&request))?
             .map(String::from)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -289,8 +280,7 @@ impl Client {
         if !self.logged_in.swap(false, Ordering::SeqCst) {
             return Ok(());
         }
-        let core = self.core.clone();
-        match blocking(py, move || core.logout())? {
+        match blocking(py, || self.core.logout())? {
             Ok(()) | Err(Error::Service(Status::NotLoggedIn)) => Ok(()),
             Err(_) if exc_type.is_some() => Ok(()),
             Err(error) => Err(to_py_err(py, &error)),

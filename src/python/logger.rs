@@ -5,7 +5,7 @@
 //! lets through, so a disabled record costs one atomic load and never the GIL. The mirror is
 //! refreshed whenever `logging` clears its own isEnabledFor caches (a level set anywhere,
 //! `logging.disable`, `dictConfig`): `rescue/_logging.py` hooks that moment. A record that
-//! passes takes the GIL (from any thread, a worker too) and asks the logger again, so the
+//! passes takes the GIL (from any thread) and asks the logger again, so the
 //! answer is exactly `isEnabledFor`'s.
 
 use std::cell::Cell;
@@ -16,7 +16,6 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyTuple;
 
-use super::interrupt::WORKER_NAME;
 use crate::events::TARGET;
 
 /// The name of the Python logger, the same as the `log` target.
@@ -32,8 +31,6 @@ thread_local! {
     /// Set while this thread is inside `logging` for a record of ours: a handler that
     /// calls the library logs nothing more (no recursion).
     static IN_LOGGING: Cell<bool> = const { Cell::new(false) };
-    /// Set on a worker thread once a record was made there (see `worker_exits`).
-    static REGISTERED: Cell<bool> = const { Cell::new(false) };
 }
 
 struct PythonLogger;
@@ -143,16 +140,6 @@ fn emit(py: Python<'_>, record: &Record<'_>) -> PyResult<()> {
     {
         return Ok(());
     }
-    if !REGISTERED.with(Cell::get) && std::thread::current().name() == Some(WORKER_NAME) {
-        // `threading` knows no worker thread (they run the main thread's calls): a record
-        // made there registers a dummy thread for it, "Dummy-N". Registered once, under
-        // the worker's name, and dropped when the worker exits.
-        REGISTERED.with(|flag| flag.set(true));
-        let thread = py
-            .import(intern!(py, "threading"))?
-            .call_method0(intern!(py, "current_thread"))?;
-        thread.setattr(intern!(py, "name"), WORKER_NAME)?;
-    }
     let made = logger.call_method1(
         intern!(py, "makeRecord"),
         (
@@ -167,27 +154,4 @@ fn emit(py: Python<'_>, record: &Record<'_>) -> PyResult<()> {
     )?;
     logger.call_method1(intern!(py, "handle"), (made,))?;
     Ok(())
-}
-
-/// Called by a worker thread as it exits: drops the "Dummy-N" entry its records left in
-/// `threading` (best effort: `threading._active` is CPython's).
-pub(crate) fn worker_exits() {
-    if !REGISTERED.with(Cell::get) {
-        return;
-    }
-    Python::try_attach(|py| {
-        let forget = || -> PyResult<()> {
-            let threading = py.import(intern!(py, "threading"))?;
-            let active = threading.getattr(intern!(py, "_active"))?;
-            let ident = threading.call_method0(intern!(py, "get_ident"))?;
-            let dummy = threading.getattr(intern!(py, "_DummyThread"))?;
-            if let Ok(thread) = active.get_item(&ident) {
-                if thread.is_instance(&dummy)? {
-                    active.del_item(&ident)?;
-                }
-            }
-            Ok(())
-        };
-        let _ = forget();
-    });
 }

@@ -30,6 +30,9 @@ mod module {
     #[pymodule_export]
     use super::logger::refresh_log_level;
 
+    #[pymodule_export]
+    use super::interrupt::{call_cancellable, set_interrupt_check, Cancel};
+
     /// The `logging` level of the library's TRACE records (`logging.DEBUG - 5`).
     #[pymodule_export]
     const TRACE: u8 = super::logger::TRACE;

@@ -145,11 +145,11 @@ def test_a_cancelled_call_returns_at_once_and_its_result_is_dropped(sandbox: San
         with pytest.raises(asyncio.CancelledError):
             await call
         assert time.monotonic() - cancelled_at < PROMPT
-        # The client is usable at once; the cancelled call ends in the background.
+        # The client is usable at once; the cancelled call stopped on its thread, its
+        # connection closed (whether the server went on to make its PIN is its business).
         pin = await client.request_lens_pin(cfield0="after")
-        await asyncio.sleep(0.3)
         sessions = sandbox.sessions()
-        assert sorted(s["cfield0"] for s in sessions) == ["after", "cancelled"]
+        assert len(sessions) <= 2, sessions
         assert [s["pin"] for s in sessions if s["cfield0"] == "after"] == [pin]
         # wait_for's timeout cancels the same way.
         began = time.monotonic()
@@ -160,7 +160,7 @@ def test_a_cancelled_call_returns_at_once_and_its_result_is_dropped(sandbox: San
     run(main)
 
 
-def test_a_cancelled_login_still_starts_the_session(sandbox: Sandbox) -> None:
+def test_a_cancelled_login_is_as_if_never_called(sandbox: Sandbox) -> None:
     async def main() -> None:
         client = rescue.AsyncClient(sandbox.fault("slow-1000"), timeout=5.0)
         login = asyncio.ensure_future(client.login(email("tech"), PASSWORD))
@@ -168,21 +168,23 @@ def test_a_cancelled_login_still_starts_the_session(sandbox: Sandbox) -> None:
         login.cancel()
         with pytest.raises(asyncio.CancelledError):
             await login
-        await asyncio.sleep(1.2)  # the login ends in the background
-        pin = await client.request_lens_pin()  # its session is the client's
-        assert [s["pin"] for s in sandbox.sessions()] == [pin]
-        async with client:  # and the client knows: leaving the block logs out
-            pass
+        await asyncio.sleep(1.2)  # past the moment the sandbox would have answered
+        # No session, no credentials to renew with, nothing for `async with` to log out.
         with pytest.raises(rescue.NotLoggedIn):
             await client.request_lens_pin()
+        async with client:
+            pass
+        await client.login(email("tech"), PASSWORD)
+        pin = await client.request_lens_pin()
+        assert [s["pin"] for s in sandbox.sessions()] == [pin]
 
     run(main)
 
 
-def test_a_cancelled_call_ends_within_its_timeout(sandbox: Sandbox) -> None:
-    # asyncio.run waits for the default executor's threads at the end: the abandoned call
-    # on `hang` holds its thread until the client's timeout, not longer.
-    timeout = 1.0
+def test_a_cancelled_call_stops_on_its_thread(sandbox: Sandbox) -> None:
+    # asyncio.run waits for the default executor's threads at the end: the cancelled call
+    # on `hang` gives its thread back within a slice (50 ms), not at the client's timeout.
+    timeout = 5.0
     began = time.monotonic()
 
     async def main() -> None:
@@ -198,5 +200,28 @@ def test_a_cancelled_call_ends_within_its_timeout(sandbox: Sandbox) -> None:
     run(main)
     elapsed = time.monotonic() - began
     print(f"asyncio.run ended {elapsed:.2f} s after the call began (timeout {timeout} s)")
-    assert timeout <= elapsed < timeout + 2.0
+    assert elapsed < 0.1 + 2 * PROMPT
     assert threading.active_count() == threads
+
+
+def test_one_executor_thread_serves_the_next_call_after_a_cancel(sandbox: Sandbox) -> None:
+    # With a one-thread executor, a call cancelled on `hang` would hold the only thread
+    # until its timeout; stopped, it frees it for the next call at once.
+    async def main() -> float:
+        from concurrent.futures import ThreadPoolExecutor
+
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
+        hung = rescue.AsyncClient(sandbox.fault("hang"), timeout=5.0)
+        call = asyncio.ensure_future(hung.request_pin(authcode=AUTHCODES["tech"]))
+        await asyncio.sleep(0.2)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        began = time.monotonic()
+        pin = await rescue.AsyncClient(sandbox.base_url).request_lens_pin(
+            authcode=AUTHCODES["tech"]
+        )
+        assert [s["pin"] for s in sandbox.sessions()] == [pin]
+        return time.monotonic() - began
+
+    assert run(main) < PROMPT
