@@ -17,6 +17,7 @@ import glob
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -58,6 +59,10 @@ def contenders(args):
                   [f"{bin_dir}/bench-rescue"], env={"BENCH_TRANSPORT": "soap11"}),
         Contender("py-rescue", "rescue (Python)", "Python",
                   [args.python_rescue, py_script, "py-rescue"]),
+        # The same calls without the Ctrl-C check that main-thread calls arm (issue 24).
+        Contender("py-rescue-unchecked", "rescue, Ctrl-C check off (Python)", "Python",
+                  [args.python_rescue, py_script, "py-rescue"],
+                  env={"BENCH_INTERRUPT_CHECK": "off"}, threads=False),
         Contender("py-rescue-soap11", "rescue SOAP 1.1 (Python)", "Python",
                   [args.python_rescue, py_script, "py-rescue"],
                   env={"BENCH_TRANSPORT": "soap11"}),
@@ -252,7 +257,52 @@ def measure(args, chosen, sandbox, server=None):
     if server is not None and args.syscalls:
         results["syscalls"] = measure_syscalls(args, runnable, server, failures)
     results["clients"] = measure_clients(args, sandbox, failures)
+    if args.instructions:
+        results["instructions"] = measure_instructions(args, runnable, sandbox, failures)
     return results, failures
+
+
+# Instructions per call (issue 24): callgrind counts instructions, not seconds, so the same
+# run gives the same count whatever else the machine does. Each contender's sequential run
+# against the sandbox, twice (SMALL calls, then SMALL + --instructions calls); the
+# difference ÷ --instructions is a call's count without start-up, login and warm-up.
+INSTRUCTION_CONTENDERS = ("c-librescue", "py-rescue", "py-rescue-unchecked")
+INSTRUCTION_SMALL = 50
+
+
+def callgrind_total(argv, env):
+    """Instructions executed by one run under callgrind (all threads)."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           "--"] + argv, capture_output=True, text=True, env=env, timeout=900)
+    if proc.returncode != 0:
+        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+        raise RuntimeError(f"exit {proc.returncode}: {tail}")
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if found is None:
+        raise RuntimeError("callgrind printed no total")
+    return int(found.group(1))
+
+
+def measure_instructions(args, runnable, sandbox, failures):
+    """{name: instructions per call}."""
+    out = {}
+    if shutil.which("valgrind") is None:
+        failures.append("instructions: valgrind not installed (Debian valgrind)")
+        return out
+    for c in runnable:
+        if c.name not in INSTRUCTION_CONTENDERS:
+            continue
+        env = dict(os.environ, BENCH_EMAIL=sandbox.account(), **c.env)
+        try:
+            small, large = (callgrind_total(c.command("seq", sandbox.url, n), env)
+                            for n in (INSTRUCTION_SMALL, INSTRUCTION_SMALL + args.instructions))
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            failures.append(f"instructions {c.name}: {e}")
+            log("FAILED", "instructions", c.name, e)
+            continue
+        out[c.name] = (large - small) / args.instructions
+        log(f"instructions per call {c.name:20} {out[c.name]:10,.0f}")
+    return out
 
 
 # System calls per request (issue 13): strace -f -c of a C contender's sequential run
@@ -512,6 +562,25 @@ def goal_rows(table, rss, size, results=None):
     for mode, label in (("seq", "sequential"), ("threads", "threads")):
         add(f"Python wall ≤ 1.15× C library ({label})",
             rel(mode, "py-rescue", "c-librescue", "wall"), 1.15)
+    # Issue 24: what the Ctrl-C check costs a main-thread call, beside the same calls with
+    # it off (with threads no call arms it: the threads workload has no such pair).
+    armed, off = table.get(("seq", "py-rescue")), table.get(("seq", "py-rescue-unchecked"))
+    c = table.get(("seq", "c-librescue"))
+    note = ""
+    if armed and off and c:
+        note = (f"Python ÷ C wall {fmt_ratio(paired(armed, c, 'wall'))} with the check, "
+                f"{fmt_ratio(paired(off, c, 'wall'))} without; "
+                f"{armed['wall'] - off['wall']:+.1f} µs wall, "
+                f"{armed['cpu'] - off['cpu']:+.1f} µs CPU per call (medians)")
+    add("Python Ctrl-C check: wall with ÷ without ≤ 1.05× (sequential; issue 24)",
+        rel("seq", "py-rescue", "py-rescue-unchecked", "wall"), 1.05, note=note)
+    counts = (results or {}).get("instructions") or {}
+    on, off = counts.get("py-rescue"), counts.get("py-rescue-unchecked")
+    add("Python Ctrl-C check: instructions with ÷ without ≤ 1.05× (issue 24)",
+        ratio(on, off) if on and off else None, 1.05,
+        note=(f"{on:,.0f} vs {off:,.0f} per call ({on - off:+,.0f}); C library: "
+              f"{counts['c-librescue']:,.0f}" if on and off and "c-librescue" in counts
+              else ""))
     add("PHP wall ≤ 1.15× C library (sequential)",
         rel("seq", "php-rescue", "c-librescue", "wall"), 1.15)
     for mode, label in (("seq", "sequential"), ("threads", "threads")):
@@ -616,6 +685,29 @@ def soap_section(w, args, names, table):
     w("")
 
 
+def instructions_section(w, args, names, results):
+    counts = results.get("instructions") or {}
+    if not counts:
+        return
+    labels = {c.name: c.label for c in names}
+    w("## Instructions per call")
+    w("")
+    w("Counted by callgrind (valgrind), which counts instructions, not seconds: the same run "
+      "gives the same count however busy the machine is. Each contender's sequential run "
+      f"against the sandbox with {INSTRUCTION_SMALL} calls and with "
+      f"{INSTRUCTION_SMALL + args.instructions:,}; the difference ÷ {args.instructions:,} is "
+      "one call, without start-up, login and warm-up, client and its threads only (not the "
+      "sandbox). The Python package with and without its Ctrl-C check is what the check "
+      "costs (issue 24).")
+    w("")
+    w("| contender | instructions per call |")
+    w("|---|---:|")
+    for name in INSTRUCTION_CONTENDERS:
+        if name in counts:
+            w(f"| {labels.get(name, name)} | {counts[name]:,.0f} |")
+    w("")
+
+
 def syscall_section(w, results):
     counts = dict(results.get("syscalls") or {})
     skipped = counts.pop("_skipped", None)
@@ -709,7 +801,8 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
                 continue
             row = table.get((mode, c.name))
             if row is None:
-                why = c.skip or ("no threads in PHP" if mode == "threads" and not c.threads
+                why = c.skip or (("no threads in PHP" if c.language == "PHP" else
+                                  "sequential only") if mode == "threads" and not c.threads
                                  else "failed")
                 w(f"| {c.label} | — | | | | | | | ({why}) |")
                 continue
@@ -721,6 +814,7 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
         w("")
     soap_section(w, args, names, table)
     syscall_section(w, results)
+    instructions_section(w, args, names, results)
     w("## Cold start")
     w("")
     w("Process start (fork/exec, measured from outside) to the first PIN printed: start-up, "
@@ -774,7 +868,7 @@ def report(args, chosen, results, failures, table, size, info, chart, started, t
     w("")
     w("## Goals")
     w("")
-    w("Targets from issues 7, 13 and 20, checked against the figures above (reported, not "
+    w("Targets from issues 7, 13, 20 and 24, checked against the figures above (reported, not "
       "asserted): ratios are medians of the per-round ratios. Issue 7's are against the "
       "sandbox, issue 13's against nginx; a missed one's note says what bounds it (CPU: "
       "the kernel's part, sys, and the user-space part of each).")
@@ -929,6 +1023,10 @@ def parse_args(argv):
     p.add_argument("--syscalls", type=int, default=2000,
                    help="system calls per request: calls counted under strace (0 skips it; "
                    "default 2000)")
+    p.add_argument("--instructions", type=int, default=2000,
+                   help="instructions per call: calls counted under callgrind for the C "
+                   "library and the Python package with and without its Ctrl-C check "
+                   "(0 skips it; default 2000)")
     p.add_argument("--out", default="BENCHMARKS.md")
     p.add_argument("--chart", default="bench/benchmarks.png")
     p.add_argument("--json", default="build/bench/results.json")
@@ -940,6 +1038,7 @@ def parse_args(argv):
     if args.smoke:
         args.n, args.runs, args.cold_runs, args.rss_calls = 200, 1, 1, 2000
         args.clients, args.clients_runs, args.syscalls = 20, 1, 200
+        args.instructions = 100
     if args.python_rescue is None:
         args.python_rescue = args.python
     if not args.pin or (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:

@@ -23,6 +23,8 @@ bench-deps:
 	@dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || (apt-get update && apt-get install -y libcurl4-openssl-dev)
 	@dpkg -s php-curl >/dev/null 2>&1 || (apt-get update && apt-get install -y php-cli php-curl)
 	@command -v taskset >/dev/null || (apt-get update && apt-get install -y util-linux)
+	@# valgrind: instructions per call (callgrind), the figure noise doesn't move.
+	@command -v valgrind >/dev/null || (apt-get update && apt-get install -y valgrind)
 	@php -m | grep -qi '^soap$$' || (apt-get update && apt-get install -y php-soap)
 	@# nginx: the server that is never the bottleneck; run.py starts it (loopback, its own
 	@# config in a temp dir) and stops it by PID. strace: system calls per request.
@@ -95,6 +97,7 @@ bench: bench-bins bench-wheel $(BENCH_SANDBOX)
 # requests and httpx run only where the bench venv already exists (`make bench` made it).
 # What must have produced figures: NAME (against the sandbox), NAME@nginx, NAME@strace.
 BENCH_SMOKE_REQUIRE := c-raw-socket c-libcurl c-librescue c-librescue-soap11 py-rescue \
+    py-rescue-unchecked \
     php-curl php-rescue php-soap \
     c-raw-socket@nginx c-libcurl@nginx c-librescue@nginx c-librescue-soap11@nginx \
     c-raw-socket@strace c-libcurl@strace c-librescue@strace

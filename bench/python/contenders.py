@@ -2,10 +2,9 @@
 
     python contenders.py CONTENDER seq|threads|cold|rss BASE_URL [N] [THREADS]
 
-The same workload and output as the C driver (bench/c/harness.h): login once, then N
-requestLensPINCode calls; `PIN dddddd` on the first PIN, then one JSON line of figures.
-Threads: the rescue and httpx clients are thread-safe and shared; requests.Session is not
-documented as thread-safe, so each thread gets its own session with the login's cookies.
+BENCH_INTERRUPT_CHECK=off: `rescue` main-thread calls run without the Ctrl-C check they
+arm (issue 24; a private switch of the extension): the py-rescue-unchecked contender, run
+beside py-rescue, is what the check costs.
 """
 
 import json
@@ -37,6 +36,10 @@ class Rescue:
         import rescue
 
         self.version = rescue.__version__
+        if os.environ.get("BENCH_INTERRUPT_CHECK") == "off":
+            from rescue import _rescue
+
+            _rescue._set_interrupt_check(False)
         # BENCH_TRANSPORT ("soap11"…): the py-rescue-soap11 contender (bench/run.py runs it
         # only where rescue.Client takes a transport).
         transport = os.environ.get("BENCH_TRANSPORT")
