@@ -1,6 +1,7 @@
 //! ureq's resolver with a one-entry cache.
 
 use std::io;
+use std::net::IpAddr;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -45,7 +46,11 @@ impl Resolver for CachingResolver {
         if let Some(entry) = self.lock().as_ref().filter(|entry| cached(entry)) {
             return Ok(entry.addrs.clone());
         }
-        let addrs = if crate::interrupt::armed() {
+        let addrs = if is_ip_literal(uri) {
+            // Parsed, not looked up: no thread to wait on (ureq starts one when a timeout
+            // is set).
+            DefaultResolver::default().resolve(uri, config, NextTimeout::default())?
+        } else if crate::interrupt::armed() {
             resolve_in_slices(uri, config, timeout)?
         } else {
             DefaultResolver::default().resolve(uri, config, timeout)?
@@ -58,6 +63,16 @@ impl Resolver for CachingResolver {
         });
         Ok(addrs)
     }
+}
+
+fn is_ip_literal(uri: &ureq::http::Uri) -> bool {
+    uri.host().is_some_and(|host| {
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        host.parse::<IpAddr>().is_ok()
+    })
 }
 
 /// ureq's lookup for an armed call (`interrupt.rs`): on a thread of its own, as ureq's
@@ -104,5 +119,19 @@ impl CachingResolver {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<CachedAddrs>> {
         // The entry is replaced whole, so a poisoned lock still holds a usable value.
         self.last.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ip_literal;
+
+    #[test]
+    fn ip_literals_are_told_from_names() {
+        let literal = |url: &str| is_ip_literal(&url.parse().unwrap());
+        assert!(literal("http://127.0.0.1:8080/API/"));
+        assert!(literal("https://[::1]:8443/API/"));
+        assert!(!literal("https://secure.logmeinrescue.com/API/"));
+        assert!(!literal("http://localhost:8080/API/"));
     }
 }
