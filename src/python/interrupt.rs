@@ -38,13 +38,10 @@ where
             true
         }
     };
-    let (result, stopped) = py.detach(|| interrupt::with_check(&check, work));
+    let result = py.detach(|| interrupt::with_check(&check, work));
     match raised.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(error) => Err(error),
-        None => {
-            debug_assert!(!stopped, "the check stops a call only with an exception");
-            Ok(result)
-        }
+        None => Ok(result),
     }
 }
 
@@ -80,8 +77,7 @@ pub(crate) fn call_cancellable(
     let cancel = cancel.get();
     let check = || cancel.0.load(Ordering::Acquire);
     // `blocking` off the main thread keeps this check armed through the call.
-    let (result, _) = interrupt::with_check(&check, || call.call0());
-    result.map(Bound::unbind)
+    interrupt::with_check(&check, || call.call0()).map(Bound::unbind)
 }
 
 /// Whether main-thread calls arm the check (`_set_interrupt_check`).
